@@ -1,0 +1,134 @@
+# THADS: criminal sentence enforcement tools.
+#
+# CFLAGS, CPPFLAGS and LDFLAGS belong to the user; the project's own flags
+# are in THADS_* variables added to them.  DEVELOPER=1 (on by default in
+# this tree) makes every warning an error.
+#
+#   make            build the library and the tools into build/
+#   make check      install what is missing, build, run every test, then
+#                   the same suite under ASan and UBSan
+#   make demo       install, build, run the daily job on the real records
+#   make install    PREFIX, BINDIR, MANDIR, DATADIR and DESTDIR honoured
+#   make lint       cppcheck and clang-tidy (see the lint target)
+
+PREFIX ?= /usr/local
+BINDIR ?= $(PREFIX)/bin
+MANDIR ?= $(PREFIX)/share/man
+DATADIR ?= $(PREFIX)/share/thads
+COMPDIR ?= $(PREFIX)/share/bash-completion/completions
+DESTDIR ?=
+
+CC ?= cc
+CXX ?= c++
+CFLAGS ?= -O2 -g
+DEVELOPER ?= 1
+BUILD ?= build
+SAN ?=
+
+PKGS = sqlite3 libxml-2.0 libzstd jansson
+PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+# libcsv and libunistring ship no pkg-config file on Debian 12.
+EXTRA_LIBS = -lcsv -lunistring -lm
+
+THADS_CFLAGS = -std=gnu11 -Ilib $(PKG_CFLAGS) \
+	-DTHADS_DATADIR='"$(DATADIR)"'
+ifeq ($(DEVELOPER),1)
+THADS_CFLAGS += -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes \
+	-Wmissing-prototypes -Wno-missing-field-initializers
+endif
+ifneq ($(SAN),)
+THADS_CFLAGS += -fsanitize=address,undefined -fno-omit-frame-pointer \
+	-fno-sanitize-recover=undefined
+THADS_LDFLAGS += -fsanitize=address,undefined
+endif
+THADS_LIBS = $(PKG_LIBS) $(EXTRA_LIBS)
+
+LIB_SRC := $(sort $(wildcard lib/*.c))
+LIB_OBJ := $(LIB_SRC:lib/%.c=$(BUILD)/lib/%.o)
+LIB_A = $(BUILD)/libthads.a
+LIB_HDR := $(wildcard lib/*.h)
+
+CMD_SRC := $(sort $(wildcard cmd/thads-*.c))
+BINS := $(CMD_SRC:cmd/%.c=$(BUILD)/bin/%)
+
+UNIT_SRC := $(sort $(wildcard tests/unit/test_*.c))
+UNITS := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
+
+MANS := $(sort $(wildcard man/*.1))
+
+all: $(LIB_A) $(BINS)
+
+$(BUILD)/lib/%.o: lib/%.c $(LIB_HDR)
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS) $(THADS_CFLAGS) $(CFLAGS) -c -o $@ $<
+
+$(LIB_A): $(LIB_OBJ)
+	@mkdir -p $(@D)
+	rm -f $@
+	ar rcs $@ $(LIB_OBJ)
+
+$(BUILD)/bin/%: cmd/%.c $(LIB_A) $(LIB_HDR)
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS) $(THADS_CFLAGS) $(CFLAGS) -o $@ $< $(LIB_A) \
+	    $(THADS_LDFLAGS) $(LDFLAGS) $(THADS_LIBS)
+
+$(BUILD)/tests/%: tests/unit/%.c tests/unit/unit.h $(LIB_A) $(LIB_HDR)
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS) $(THADS_CFLAGS) -Itests/unit $(CFLAGS) -o $@ $< \
+	    $(LIB_A) $(THADS_LDFLAGS) $(LDFLAGS) $(THADS_LIBS) -lcmocka
+
+units: $(UNITS)
+
+deps:
+	@sh scripts/install-deps
+
+# The suite: unit tests and command-line tests on the normal build, then
+# both again on an ASan+UBSan build.  tests/run prints "N passed, N failed".
+check: deps
+	$(MAKE) all units
+	$(MAKE) BUILD=build-san SAN=1 all units
+	sh tests/run build build-san
+
+test: check
+
+# Only the normal build, for a quick loop while working.
+quickcheck: all units
+	sh tests/run build
+
+demo: deps all
+	sh scripts/demo $(BUILD)
+
+bench: all
+	sh bench/import/run $(BUILD)
+
+lint:
+	cppcheck --quiet --error-exitcode=1 --enable=warning,portability \
+	    --std=c11 --inline-suppr -Ilib lib cmd
+	clang-tidy --quiet $(LIB_SRC) $(CMD_SRC) -- $(THADS_CFLAGS)
+	for m in $(MANS); do mandoc -Tlint -W warning $$m || exit 1; done
+
+install: all
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 \
+	    $(DESTDIR)$(DATADIR)/mappings $(DESTDIR)$(DATADIR)/schema \
+	    $(DESTDIR)$(COMPDIR)
+	install -m 755 $(BINS) $(DESTDIR)$(BINDIR)
+	install -m 755 scripts/thads-daily $(DESTDIR)$(BINDIR)
+	install -m 644 $(MANS) $(DESTDIR)$(MANDIR)/man1
+	install -m 644 mappings/*.map $(DESTDIR)$(DATADIR)/mappings
+	install -m 644 schema/*.xsd $(DESTDIR)$(DATADIR)/schema
+	for f in completions/*; do \
+	    install -m 644 $$f $(DESTDIR)$(COMPDIR)/$$(basename $$f); done
+
+uninstall:
+	for b in $(BINS) scripts/thads-daily; do \
+	    rm -f $(DESTDIR)$(BINDIR)/$$(basename $$b); done
+	for m in $(MANS); do rm -f $(DESTDIR)$(MANDIR)/man1/$$(basename $$m); done
+	for f in completions/*; do rm -f $(DESTDIR)$(COMPDIR)/$$(basename $$f); done
+	rm -rf $(DESTDIR)$(DATADIR)
+
+clean:
+	rm -rf build build-san
+
+.PHONY: all units deps check test quickcheck demo bench lint install \
+	uninstall clean
