@@ -1,8 +1,10 @@
 /*
  * err.c: filling and reading the error record of thads.h.
  */
+#include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sysexits.h>
 
@@ -76,4 +78,21 @@ thads_exit_status(int code)
 		if (codes[i].code == code)
 			return codes[i].status;
 	return EX_SOFTWARE;
+}
+
+int
+thads_parse_long(const char *s, long min, long max, long *out)
+{
+	char *end;
+	long v;
+
+	if (s == NULL || *s == '\0' || (*s == '-' && min >= 0) ||
+	    *s == '+' || *s == ' ')
+		return THADS_EDATA;
+	errno = 0;
+	v = strtol(s, &end, 10);
+	if (errno != 0 || *end != '\0' || v < min || v > max)
+		return THADS_EDATA;
+	*out = v;
+	return 0;
 }

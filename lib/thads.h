@@ -56,4 +56,12 @@ const char *thads_strerror(int code);
 /* The sysexits.h status that a tool exits with for a THADS_E* code. */
 int	thads_exit_status(int code);
 
+/*
+ * Parse a whole decimal number within [min, max]: no sign where min >= 0,
+ * no leading or trailing junk.  Returns 0, or THADS_EDATA.
+ */
+int	thads_parse_long(const char *s, long min, long max, long *out);
+
+#include "banned.h"
+
 #endif /* THADS_H */
