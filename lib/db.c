@@ -1,0 +1,307 @@
+/*
+ * db.c: opening the database, transactions and the audit trail.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <pwd.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "db.h"
+#include "schema.h"
+
+static const char audit_sql[] =
+    "INSERT INTO audit (at, tool, os_user, actor, action, tbl, row_id,"
+    " record_key, old, new, reason) VALUES (?,?,?,?,?,?,?,?,?,?,?)";
+
+int
+thads_db_schema_version(void)
+{
+	return thads_schema_version();
+}
+
+int
+thads_db_fail(struct thads_db *db, int rc, struct thads_err *err)
+{
+	const char *msg = db && db->h ? sqlite3_errmsg(db->h) :
+	    sqlite3_errstr(rc);
+	int prim = rc & 0xff;
+
+	if (prim == SQLITE_BUSY || prim == SQLITE_LOCKED)
+		return thads_seterr(err, THADS_EBUSY, db ? db->path : NULL, 0,
+		    "database is locked (busy timeout passed): %s", msg);
+	return thads_seterr(err, THADS_EDB, db ? db->path : NULL, 0,
+	    "database error: %s", msg);
+}
+
+int
+thads_db_exec(struct thads_db *db, const char *sql, struct thads_err *err)
+{
+	int rc = sqlite3_exec(db->h, sql, NULL, NULL, NULL);
+
+	return rc == SQLITE_OK ? 0 : thads_db_fail(db, rc, err);
+}
+
+int
+thads_db_prepare(struct thads_db *db, const char *sql, sqlite3_stmt **st,
+    struct thads_err *err)
+{
+	int rc = sqlite3_prepare_v2(db->h, sql, -1, st, NULL);
+
+	return rc == SQLITE_OK ? 0 : thads_db_fail(db, rc, err);
+}
+
+int
+thads_db_begin(struct thads_db *db, struct thads_err *err)
+{
+	int rc = thads_db_exec(db, "BEGIN IMMEDIATE", err);
+
+	if (rc == 0)
+		db->intx = 1;
+	return rc;
+}
+
+int
+thads_db_commit(struct thads_db *db, struct thads_err *err)
+{
+	int rc = thads_db_exec(db, "COMMIT", err);
+
+	if (rc == 0)
+		db->intx = 0;
+	return rc;
+}
+
+int
+thads_db_rollback(struct thads_db *db)
+{
+	int rc;
+
+	if (!db->intx)
+		return 0;
+	db->intx = 0;
+	rc = sqlite3_exec(db->h, "ROLLBACK", NULL, NULL, NULL);
+	return rc == SQLITE_OK ? 0 : THADS_EDB;
+}
+
+/*
+ * Create the file first with mode 0600 when it does not exist, so that
+ * SQLite (which copies the main file's mode onto the -wal and -shm files)
+ * never makes it readable by others, whatever the umask.
+ */
+static int
+create_private(const char *path, struct thads_err *err)
+{
+	int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+
+	if (fd < 0 && errno == EEXIST)
+		return 0;
+	if (fd < 0)
+		return thads_seterr(err, THADS_ECANTCREAT, path, 0,
+		    "cannot create database: %s", strerror(errno));
+	if (fchmod(fd, 0600) != 0 || close(fd) != 0)
+		return thads_seterr(err, THADS_ECANTCREAT, path, 0,
+		    "cannot create database: %s", strerror(errno));
+	return 0;
+}
+
+static int
+check_file(struct thads_db *db, const char *path, unsigned flags,
+    struct thads_err *err)
+{
+	struct stat sb;
+
+	if (stat(path, &sb) != 0) {
+		if (errno != ENOENT || (flags & (THADS_DB_RDONLY |
+		    THADS_DB_NOCREATE)))
+			return thads_seterr(err, THADS_ENOINPUT, path, 0,
+			    "cannot open database: %s", strerror(errno));
+		return create_private(path, err);
+	}
+	if (!S_ISREG(sb.st_mode))
+		return thads_seterr(err, THADS_ENOINPUT, path, 0,
+		    "not a regular file");
+	db->world_readable = (sb.st_mode & 077) != 0;
+	return 0;
+}
+
+/* Bring the schema up to date in one transaction. */
+static int
+migrate(struct thads_db *db, int readonly, struct thads_err *err)
+{
+	sqlite3_stmt *st;
+	char sql[64];
+	int have, want = thads_schema_version(), rc;
+
+	if ((rc = thads_db_prepare(db, "PRAGMA user_version", &st, err)))
+		return rc;
+	have = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int(st, 0) : 0;
+	sqlite3_finalize(st);
+	if (have > want)
+		return thads_seterr(err, THADS_ETOONEW, db->path, 0,
+		    "database schema version %d is newer than this program's "
+		    "(%d): use a newer THADS", have, want);
+	if (have == want)
+		return 0;
+	if (readonly)
+		return thads_seterr(err, THADS_EDB, db->path, 0,
+		    "database schema version %d needs migration to %d: open it "
+		    "read-write once (thads-admin migrate)", have, want);
+	if ((rc = thads_db_begin(db, err)))
+		return rc;
+	for (; have < want; have++)
+		if ((rc = thads_db_exec(db, thads_schema_migration(have),
+		    err)))
+			goto fail;
+	snprintf(sql, sizeof(sql), "PRAGMA user_version = %d", want);
+	if ((rc = thads_db_exec(db, sql, err)))
+		goto fail;
+	return thads_db_commit(db, err);
+fail:
+	thads_db_rollback(db);
+	return rc;
+}
+
+static int
+pragmas(struct thads_db *db, int readonly, long busy_ms,
+    struct thads_err *err)
+{
+	int rc;
+
+	sqlite3_busy_timeout(db->h, busy_ms > 0x7fffffff ? 0x7fffffff :
+	    (int)busy_ms);
+	if ((rc = thads_db_exec(db, "PRAGMA foreign_keys = ON", err)))
+		return rc;
+	if (readonly)
+		return 0;
+	if ((rc = thads_db_exec(db, "PRAGMA journal_mode = WAL", err)))
+		return rc;
+	return thads_db_exec(db, "PRAGMA synchronous = FULL", err);
+}
+
+static void
+set_user(struct thads_db *db)
+{
+	struct passwd pw, *res = NULL;
+	char buf[1024];
+
+	if (getpwuid_r(geteuid(), &pw, buf, sizeof(buf), &res) == 0 &&
+	    res != NULL)
+		snprintf(db->user, sizeof(db->user), "%s", pw.pw_name);
+	else
+		snprintf(db->user, sizeof(db->user), "uid%ld",
+		    (long)geteuid());
+}
+
+int
+thads_db_open(const char *path, unsigned flags, long busy_ms,
+    const char *tool, struct thads_db **out, struct thads_err *err)
+{
+	struct thads_db *db;
+	int ro = (flags & THADS_DB_RDONLY) != 0, rc;
+	int oflags = ro ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE;
+
+	*out = NULL;
+	if ((db = calloc(1, sizeof(*db))) == NULL ||
+	    (db->path = strdup(path)) == NULL) {
+		free(db);
+		return thads_seterr(err, THADS_ENOMEM, path, 0, "out of memory");
+	}
+	db->tool = tool;
+	set_user(db);
+	if ((rc = check_file(db, path, flags, err)))
+		goto fail;
+	rc = sqlite3_open_v2(path, &db->h, oflags | SQLITE_OPEN_NOFOLLOW,
+	    NULL);
+	if (rc != SQLITE_OK) {
+		rc = thads_seterr(err, ro ? THADS_ENOINPUT : THADS_ECANTCREAT,
+		    path, 0, "cannot open database: %s", db->h ?
+		    sqlite3_errmsg(db->h) : sqlite3_errstr(rc));
+		goto fail;
+	}
+	sqlite3_extended_result_codes(db->h, 1);
+	if ((rc = pragmas(db, ro, busy_ms, err)) ||
+	    (rc = migrate(db, ro, err)))
+		goto fail;
+	*out = db;
+	return 0;
+fail:
+	thads_db_close(db);
+	return rc;
+}
+
+void
+thads_db_close(struct thads_db *db)
+{
+	if (db == NULL)
+		return;
+	thads_db_rollback(db);
+	sqlite3_finalize(db->audit_st);
+	if (db->h != NULL)
+		sqlite3_close_v2(db->h);
+	free(db->path);
+	free(db);
+}
+
+void
+thads_now_utc(char *buf, size_t size)
+{
+	struct tm tm;
+	time_t t = time(NULL);
+
+	gmtime_r(&t, &tm);
+	strftime(buf, size, "%Y-%m-%dT%H:%M:%SZ", &tm);
+}
+
+void
+thads_today(char *buf, size_t size)
+{
+	struct tm tm;
+	time_t t = time(NULL);
+
+	localtime_r(&t, &tm);
+	strftime(buf, size, "%Y-%m-%d", &tm);
+}
+
+static void
+bind_text(sqlite3_stmt *st, int i, const char *s)
+{
+	if (s != NULL)
+		sqlite3_bind_text(st, i, s, -1, SQLITE_STATIC);
+	else
+		sqlite3_bind_null(st, i);
+}
+
+int
+thads_db_audit(struct thads_db *db, const char *action, const char *tbl,
+    long long rowid, const char *key, const char *old, const char *new,
+    const char *reason, struct thads_err *err)
+{
+	sqlite3_stmt *st;
+	char now[32];
+	int rc;
+
+	if (db->audit_st == NULL &&
+	    (rc = thads_db_prepare(db, audit_sql, &db->audit_st, err)))
+		return rc;
+	st = db->audit_st;
+	thads_now_utc(now, sizeof(now));
+	bind_text(st, 1, now);
+	bind_text(st, 2, db->tool);
+	bind_text(st, 3, db->user);
+	bind_text(st, 4, db->actor);
+	bind_text(st, 5, action);
+	bind_text(st, 6, tbl);
+	sqlite3_bind_int64(st, 7, rowid);
+	bind_text(st, 8, key);
+	bind_text(st, 9, old);
+	bind_text(st, 10, new);
+	bind_text(st, 11, reason);
+	rc = sqlite3_step(st);
+	sqlite3_reset(st);
+	sqlite3_clear_bindings(st);
+	return rc == SQLITE_DONE ? 0 : thads_db_fail(db, rc, err);
+}

@@ -1,0 +1,131 @@
+/*
+ * diag.c: diagnostics on stderr.
+ *
+ * The program name and the level are the only process-wide state in the
+ * library: they describe the process, not a piece of work.
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "diag.h"
+
+static char progname[64] = "thads";
+static int level = THADS_LOG_WARN;
+
+void
+thads_diag_init(const char *argv0)
+{
+	const char *base;
+
+	if (argv0 == NULL || *argv0 == '\0')
+		return;
+	base = strrchr(argv0, '/');
+	base = base ? base + 1 : argv0;
+	snprintf(progname, sizeof(progname), "%s", base);
+}
+
+const char *
+thads_progname(void)
+{
+	return progname;
+}
+
+void
+thads_diag_level(int l)
+{
+	level = l;
+}
+
+int
+thads_diag_get_level(void)
+{
+	return level;
+}
+
+/* Write one line: the program name, an optional place, the message. */
+static void
+emit(const char *file, long line, const char *fmt, va_list ap)
+{
+	char msg[1024], *p;
+
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	for (p = msg; *p; p++)
+		if ((unsigned char)*p < 0x20 || *p == 0x7f)
+			*p = '?';
+	if (file != NULL && *file != '\0' && line > 0)
+		fprintf(stderr, "%s: %s:%ld: %s\n", progname, file, line, msg);
+	else if (file != NULL && *file != '\0')
+		fprintf(stderr, "%s: %s: %s\n", progname, file, msg);
+	else
+		fprintf(stderr, "%s: %s\n", progname, msg);
+}
+
+void
+thads_fatal(int status, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	emit(NULL, 0, fmt, ap);
+	va_end(ap);
+	exit(status);
+}
+
+int
+thads_error(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	emit(NULL, 0, fmt, ap);
+	va_end(ap);
+	return -1;
+}
+
+#define LEVELLED(name, lvl)					\
+void								\
+name(const char *fmt, ...)					\
+{								\
+	va_list ap;						\
+								\
+	if (level < (lvl))					\
+		return;						\
+	va_start(ap, fmt);					\
+	emit(NULL, 0, fmt, ap);					\
+	va_end(ap);						\
+}
+
+LEVELLED(thads_warn, THADS_LOG_WARN)
+LEVELLED(thads_info, THADS_LOG_INFO)
+LEVELLED(thads_debug, THADS_LOG_DEBUG)
+
+/* emit() takes a va_list; this passes the message through "%s". */
+static void
+emit_msg(const char *file, long line, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	emit(file, line, fmt, ap);
+	va_end(ap);
+}
+
+void
+thads_report(int lvl, const struct thads_err *err)
+{
+	const char *msg;
+
+	if (level < lvl)
+		return;
+	msg = err->msg[0] ? err->msg : thads_strerror(err->code);
+	emit_msg(err->file, err->line, "%s", msg);
+}
+
+void
+thads_die(const struct thads_err *err)
+{
+	thads_report(THADS_LOG_ERROR, err);
+	exit(thads_exit_status(err->code));
+}
