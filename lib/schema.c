@@ -51,7 +51,7 @@ static const char v1[] =
 "  facility_id INTEGER NOT NULL REFERENCES facility (id),\n"
 "  status TEXT NOT NULL, admitted TEXT NOT NULL, released TEXT,\n"
 "  release_reason TEXT, custody_level TEXT,\n"
-"  judgment_number TEXT, judgment_id INTEGER REFERENCES judgment (id),\n"
+"  judgment_number TEXT,\n"
 "  match TEXT NOT NULL DEFAULT 'new'\n"
 "    CHECK (match IN ('new','id','national_id','name_birth')),\n"
 "  extra TEXT,\n"

@@ -168,6 +168,18 @@ widen_minutes(struct thads_rec *r, enum thads_fid f)
 	return thads_rec_set(r, f, buf, 19);
 }
 
+/* Store a number in one spelling ("007" becomes "7"). */
+static int
+canon_int(struct thads_rec *r, enum thads_fid f, long n)
+{
+	char buf[24];
+	int len = snprintf(buf, sizeof(buf), "%ld", n);
+
+	if (strcmp(buf, r->v[f]) == 0)
+		return 0;
+	return thads_rec_set(r, f, buf, (size_t)len);
+}
+
 static int
 check_value(struct thads_rec *r, enum thads_fid f)
 {
@@ -192,7 +204,9 @@ check_value(struct thads_rec *r, enum thads_fid f)
 			return rc;
 		return check_datetime(r->v[f]);
 	case THADS_T_INT:
-		return thads_parse_long(s, 0, fd->max, &n);
+		if (thads_parse_long(s, 0, fd->max, &n) != 0)
+			return THADS_EDATA;
+		return canon_int(r, f, n);
 	case THADS_T_ENUM:
 		if ((canon = thads_field_enum(f, s)) == NULL)
 			return THADS_EDATA;

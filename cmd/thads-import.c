@@ -1,0 +1,266 @@
+/*
+ * thads-import: load dossiers from CSV, TSV or XML files into the
+ * database.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sysexits.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "cli.h"
+#include "diag.h"
+#include "load.h"
+#include "paths.h"
+#include "zio.h"
+
+enum { O_MAP = 'm', O_REJECTS = 'r', O_DRYRUN = 'n',
+	O_INPUT = THADS_OPT_LONG, O_FORCE, O_NOSCHEMA, O_TODAY };
+
+static const struct thads_opt opts[] = {
+	{ "map", O_MAP, "FILE", "read foreign columns through a mapping file" },
+	{ "rejects", O_REJECTS, "FILE",
+	    "load the good rows, write the bad ones to FILE" },
+	{ "dry-run", O_DRYRUN, NULL,
+	    "report what would change; write nothing" },
+	{ "input-format", O_INPUT, "FMT", "csv, tsv or xml (default: by name)" },
+	{ "force", O_FORCE, NULL, "replace an existing rejects file" },
+	{ "no-schema", O_NOSCHEMA, NULL, "do not check XML against the XSD" },
+	{ "today", O_TODAY, "DATE", "take DATE as today for the checks" },
+	{ NULL, 0, NULL, NULL }
+};
+
+static const struct thads_tool tool = {
+	"thads-import",
+	"[-nqv] [-d db] [-f fmt] [-m map] [-r rejects] [file ...]",
+	"Load dossiers (persons, judgments, custody episodes, detention "
+	"orders,\nclassifications, reductions, violations) from CSV, TSV or "
+	"XML files,\nplain or zstd-compressed; '-' or no file reads stdin.",
+	THADS_CLI_DB | THADS_CLI_OUTPUT,
+	opts
+};
+
+struct ctx {
+	struct thads_load_opts lo;
+	int	 dryrun;
+	int	 noschema;
+	char	 today[16];
+	struct thads_out *out;	/* --dry-run listing */
+	int	 tty;
+	time_t	 last;		/* last progress line */
+	double	 t0;
+};
+
+static int
+opt(int key, char *arg, void *p)
+{
+	struct ctx *c = p;
+	int y, m, d;
+
+	switch (key) {
+	case O_MAP:
+		c->lo.map = arg;
+		return 0;
+	case O_REJECTS:
+		c->lo.rejects = arg;
+		return 0;
+	case O_DRYRUN:
+		c->dryrun = 1;
+		return 0;
+	case O_FORCE:
+		c->lo.rejects_flags |= THADS_WR_FORCE;
+		return 0;
+	case O_NOSCHEMA:
+		c->noschema = 1;
+		return 0;
+	case O_TODAY:
+		if (thads_date_parse(arg, &y, &m, &d) != 0)
+			return thads_error("bad --today '%s'", arg);
+		snprintf(c->today, sizeof(c->today), "%s", arg);
+		return 0;
+	case O_INPUT:
+		if (strcmp(arg, "csv") == 0)
+			c->lo.infmt = THADS_IN_CSV;
+		else if (strcmp(arg, "tsv") == 0)
+			c->lo.infmt = THADS_IN_TSV;
+		else if (strcmp(arg, "xml") == 0)
+			c->lo.infmt = THADS_IN_XML;
+		else
+			return thads_error("unknown input format '%s'", arg);
+		return 0;
+	}
+	return -1;
+}
+
+static double
+now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static void
+bad(const struct thads_err *err, void *p)
+{
+	(void)p;
+	thads_report(THADS_LOG_ERROR, err);
+}
+
+static void
+progress(long rows, long long done, long long total, void *p)
+{
+	struct ctx *c = p;
+	double dt = now() - c->t0;
+	time_t t = time(NULL);
+
+	if (!c->tty || t == c->last || thads_diag_get_level() < 1)
+		return;
+	c->last = t;
+	if (total > 0)
+		fprintf(stderr, "\r%s: %ld rows, %.0f rows/s, %d%%  ",
+		    thads_progname(), rows, dt > 0 ? rows / dt : 0.0,
+		    (int)(100 * done / total));
+	else
+		fprintf(stderr, "\r%s: %ld rows, %.0f rows/s  ",
+		    thads_progname(), rows, dt > 0 ? rows / dt : 0.0);
+}
+
+static const struct thads_col listing[] = {
+	{ "action", THADS_COL_TEXT }, { "kind", THADS_COL_TEXT },
+	{ "key", THADS_COL_TEXT }, { "file", THADS_COL_TEXT },
+	{ "line", THADS_COL_INT },
+};
+
+/* --dry-run: one line per kind the record inserts or changes. */
+static void
+applied(const struct thads_import *im, const struct thads_rec *r, void *p)
+{
+	static const char *const acts[] = { "", "insert", "update", "same" };
+	struct ctx *c = p;
+	const char *v[5], *key;
+	char line[24];
+	int k;
+	enum thads_action a;
+
+	for (k = 0; k < THADS_K_COUNT; k++) {
+		if ((a = thads_import_action(im, k, &key)) == THADS_ACT_NONE ||
+		    a == THADS_ACT_SAME)
+			continue;
+		snprintf(line, sizeof(line), "%ld", r->line);
+		v[0] = acts[a];
+		v[1] = thads_kind_name(k);
+		v[2] = key;
+		v[3] = r->file;
+		v[4] = line;
+		(void)thads_out_row(c->out, v, NULL);	/* checked at close */
+	}
+}
+
+static void
+summary(struct ctx *c, struct thads_load *l)
+{
+	const struct thads_import_stats *s = thads_load_stats(l);
+	double dt = now() - c->t0;
+
+	if (c->tty && thads_diag_get_level() >= 1)
+		fprintf(stderr, "\r\033[K");
+	if (thads_diag_get_level() < 1)
+		return;
+	fprintf(stderr, "%s: %s%ld read, %ld inserted, %ld updated, "
+	    "%ld unchanged, %ld rejected; %.2f s, %.0f rows/s\n",
+	    thads_progname(), c->dryrun ? "dry run: " : "",
+	    thads_load_read(l), s->inserted, s->updated, s->unchanged,
+	    thads_load_rejected(l), dt, dt > 0 ? thads_load_read(l) / dt : 0.0);
+	if (s->readmitted > 0)
+		fprintf(stderr, "%s: %ld re-admissions linked to earlier "
+		    "records (%ld probable, by name and birth date)\n",
+		    thads_progname(), s->readmitted, s->probable);
+}
+
+/* Load every file; returns the exit status. */
+static int
+run(struct thads_db *db, struct ctx *c, int argc, char **argv)
+{
+	static char *stdin_only[] = { "-", NULL };
+	struct thads_load *l;
+	struct thads_err err;
+	long nbad;
+	int i, rc = 0, commit;
+
+	thads_clearerr(&err);
+	if (argc == 0) {
+		argv = stdin_only;
+		argc = 1;
+	}
+	if ((rc = thads_load_begin(db, &c->lo, &l, &err)) != 0)
+		thads_die(&err);
+	for (i = 0; i < argc && rc == 0; i++)
+		rc = thads_load_file(l, argv[i], &err);
+	nbad = thads_load_rejected(l);
+	commit = rc == 0 && !c->dryrun && (nbad == 0 || c->lo.rejects);
+	summary(c, l);
+	if (rc != 0)
+		thads_report(THADS_LOG_ERROR, &err);
+	else if (nbad > 0 && c->lo.rejects == NULL && !c->dryrun)
+		thads_error("%ld bad rows: nothing was loaded", nbad);
+	if (thads_load_end(l, commit, &err) != 0)
+		thads_die(&err);
+	if (rc != 0)
+		return thads_exit_status(rc);
+	if (nbad > 0 && c->lo.rejects == NULL)
+		return EX_DATAERR;
+	return EX_OK;
+}
+
+int
+main(int argc, char **argv)
+{
+	struct thads_cli cli;
+	struct thads_db *db;
+	struct thads_err err;
+	struct ctx c;
+	char xsd[4096];
+	int first, status;
+
+	thads_cli_init(argv[0]);
+	memset(&c, 0, sizeof(c));
+	thads_cli_defaults(&cli);
+	cli.fmt = THADS_FMT_TSV;
+	if ((first = thads_cli_parse(&tool, argc, argv, &cli, opt, &c,
+	    &status)) < 0)
+		return status;
+	if (c.today[0] == '\0')
+		thads_today(c.today, sizeof(c.today));
+	c.lo.today = c.today;
+	if (!c.noschema && thads_datafile("schema/thads-interchange.xsd", xsd,
+	    sizeof(xsd)) == 0)
+		c.lo.xsd = xsd;
+	c.lo.bad = bad;
+	c.lo.progress = progress;
+	c.lo.ctx = &c;
+	c.tty = isatty(STDERR_FILENO);
+	c.t0 = now();
+	thads_clearerr(&err);
+	if (thads_db_open(cli.db, 0, cli.busy_ms, tool.name, &db, &err) != 0)
+		thads_die(&err);
+	db->actor = cli.actor;
+	if (db->world_readable)
+		thads_warn("%s: database readable by other users "
+		    "(chmod 600 it)", cli.db);
+	if (c.dryrun) {
+		c.lo.applied = applied;
+		if (thads_out_open(stdout, cli.fmt, "change", listing, 5,
+		    cli.outflags, &c.out, &err) != 0)
+			thads_die(&err);
+	}
+	status = run(db, &c, argc - first, argv + first);
+	if (c.out != NULL && thads_out_close(c.out, &err) != 0) {
+		thads_report(THADS_LOG_ERROR, &err);
+		status = status ? status : EX_IOERR;
+	}
+	thads_db_close(db);
+	return status;
+}

@@ -1,0 +1,86 @@
+/*
+ * import.h: writing flat records into the database.
+ *
+ * The importer takes records that thads_rec_validate() has accepted and
+ * upserts each kind they carry, keyed on its natural key:
+ *
+ *	person		person.id, else person.national_id, else the folded
+ *			name with the birth date (a probable match)
+ *	facility	facility.code (or episode.facility)
+ *	episode		person and admission date-time
+ *	judgment	person and judgment number
+ *	detention_order	person and first day
+ *	classification	person, period and its last day
+ *	reduction	person and decision date
+ *	violation	person, date and kind
+ *
+ * A field absent from the record leaves the stored value alone; a
+ * present one that differs replaces it.  Each insert and each change is
+ * written to the audit trail with the old and new values.  Every record
+ * is applied inside a savepoint, so a record that fails leaves nothing
+ * behind; the caller owns the surrounding transaction and decides
+ * whether to commit.
+ *
+ * A person who is found again through the national ID or the name and
+ * birth date, and gets a new admission, is a re-admission: the new
+ * episode is linked to the same person and notes how the match was made
+ * ("name_birth" marks a probable one).
+ */
+#ifndef THADS_IMPORT_H
+#define THADS_IMPORT_H
+
+#include "db.h"
+#include "record.h"
+
+enum thads_action {
+	THADS_ACT_NONE,		/* the record did not carry this kind */
+	THADS_ACT_INSERT,
+	THADS_ACT_UPDATE,
+	THADS_ACT_SAME		/* present, unchanged */
+};
+
+struct thads_import_stats {
+	long	 rows;		/* records applied */
+	long	 inserted;	/* records that inserted something */
+	long	 updated;	/* records that changed something, no insert */
+	long	 unchanged;	/* records that changed nothing */
+	long	 readmitted;	/* new admissions of known persons */
+	long	 probable;	/* of which matched on name and birth only */
+	long	 kind_ins[THADS_K_COUNT];
+	long	 kind_upd[THADS_K_COUNT];
+};
+
+struct thads_import;
+
+/*
+ * Prepare an importer on db, which must stay open and inside a write
+ * transaction while records are applied.  Returns 0, THADS_ENOMEM or
+ * THADS_EDB.
+ */
+int	thads_import_new(struct thads_db *db, struct thads_import **out,
+	    struct thads_err *err);
+
+/*
+ * Apply one validated record.  Returns 0; THADS_EDATA when the record
+ * conflicts with what is stored (a national ID that belongs to another
+ * person, say), with nothing of it written; or another negative code
+ * for a failure that must end the run (disk full, busy).
+ */
+int	thads_import_rec(struct thads_import *im, const struct thads_rec *r,
+	    struct thads_err *err);
+
+/*
+ * What the last applied record did to kind k, and the natural key of
+ * that kind as text (valid until the next record).
+ */
+enum thads_action thads_import_action(const struct thads_import *im,
+	    enum thads_kind k, const char **key);
+
+/* Running totals. */
+const struct thads_import_stats *thads_import_stats(
+	    const struct thads_import *im);
+
+/* Finalize the statements and free.  im may be NULL. */
+void	thads_import_free(struct thads_import *im);
+
+#endif /* THADS_IMPORT_H */

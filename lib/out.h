@@ -1,0 +1,141 @@
+/*
+ * out.h: the output layer through which every tool writes its data
+ * rows to stdout, in one of five formats chosen by the user.
+ *
+ * A caller opens a struct thads_out on a FILE with a list of typed
+ * columns, passes each row as an array of C strings (NULL for a missing
+ * value), then closes it.  The formats:
+ *
+ * csv	RFC 4180: comma separated, CRLF line ends (what spreadsheets
+ *	expect), a header row of column names unless THADS_OUT_NOHEADER.
+ *	A field is quoted when it holds a comma, a double quote, CR or LF,
+ *	or when it is the empty string; quotes inside are doubled.  A
+ *	missing value (NULL) is an empty unquoted field, so NULL and ""
+ *	stay apart, as in PostgreSQL's CSV.
+ * tsv	tab separated, LF line ends, header row as for csv.  Tab, LF, CR
+ *	and backslash in a value are written as \t \n \r and \\.  NULL and
+ *	"" are both an empty field.
+ * jsonl	one JSON object per line (LF), keys in column order.  TEXT and
+ *	DATE are strings; INT is an integer when the value is a whole
+ *	decimal number in canonical form ("12", "-3", not "012" or "+3"),
+ *	otherwise a string; REAL is a number when the value is a finite
+ *	decimal number, otherwise a string; BOOL is true for "1", "true",
+ *	"yes" and false for "0", "false", "no" (any case), otherwise a
+ *	string; NULL is null.
+ * xml	<?xml version="1.0" encoding="UTF-8"?>, then a root element named
+ *	after the record element with an "s" appended ("alert" gives
+ *	<alerts>), holding one record element per row with one child
+ *	element per column, named after the column, in column order.  A
+ *	missing value has no element.  Values are written as given
+ *	(escaped); characters not allowed in XML 1.0 (C0 controls other
+ *	than tab, LF and CR, U+FFFE, U+FFFF) and invalid UTF-8 bytes
+ *	become U+FFFD.
+ * table	aligned columns for a terminal: a header row and a line of
+ *	dashes (unless THADS_OUT_NOHEADER), then the rows, columns two
+ *	spaces apart, padded by display width (thads_text_width()), INT
+ *	and REAL right-aligned.  The table buffers every row in memory
+ *	until thads_out_close(), since the widths depend on all of them;
+ *	it is meant for humans, not for large exports.  Control
+ *	characters (C0, DEL, C1), invalid UTF-8 bytes and the bidi
+ *	embedding, override and isolate controls are each replaced by
+ *	'?', so data can never move the cursor, send an escape sequence
+ *	or reorder the line.  No colour is ever written.  NULL is shown
+ *	as an empty cell.
+ *
+ * Formula neutralisation (csv and tsv only, unless THADS_OUT_RAW): a
+ * value that thads_text_has_formula_lead() flags is written with a
+ * leading apostrophe, as OWASP recommends, so that a spreadsheet shows
+ * it as text instead of running it.  In INT and REAL columns a value
+ * that is a well-formed decimal number ("-12", "-1.5e3") is never
+ * changed; a value there that is not a number is neutralised like text,
+ * since SQLite lets any column hold text.
+ *
+ * All values and column names must be UTF-8; invalid bytes in values
+ * are passed through in csv and tsv and replaced as above elsewhere.
+ */
+#ifndef THADS_OUT_H
+#define THADS_OUT_H
+
+#include <stddef.h>
+#include <stdio.h>
+
+struct thads_err;
+
+enum thads_fmt {
+	THADS_FMT_TABLE,
+	THADS_FMT_CSV,
+	THADS_FMT_TSV,
+	THADS_FMT_JSONL,
+	THADS_FMT_XML
+};
+
+enum thads_coltype {
+	THADS_COL_TEXT,
+	THADS_COL_INT,
+	THADS_COL_REAL,
+	THADS_COL_DATE,
+	THADS_COL_BOOL
+};
+
+struct thads_col {
+	const char	*name;
+	enum thads_coltype type;
+};
+
+#define THADS_OUT_RAW		0x1	/* csv/tsv: no formula neutralising */
+#define THADS_OUT_NOHEADER	0x2	/* csv/tsv/table: no header row */
+#define THADS_OUT_BOM		0x4	/* csv/tsv: UTF-8 BOM first */
+
+struct thads_out;
+
+/*
+ * Set *out to the format named name: "table", "csv", "tsv", "jsonl" or
+ * "xml" (lower case, exactly).  Returns 0, or THADS_EUSAGE for any
+ * other name (and for NULL), leaving *out untouched.
+ */
+int	thads_fmt_parse(const char *name, enum thads_fmt *out);
+
+/* The static name of a format, as thads_fmt_parse() takes it, or
+ * "unknown". */
+const char *thads_fmt_name(enum thads_fmt fmt);
+
+/*
+ * Start writing rows to fp in format fmt, with the ncols columns cols
+ * (copied: the caller may free cols and the names afterwards).  name is
+ * the record element for xml (NULL means "row"); other formats ignore
+ * it.  flags is a mask of THADS_OUT_*; a flag that does not apply to fmt
+ * is ignored.  The csv and tsv header, the BOM and the xml declaration
+ * are written now.  fp stays the caller's: it is never closed.
+ *
+ * On success *out is a handle that thads_out_close() frees.  Returns
+ * THADS_EUSAGE (ncols 0; a column name that is NULL, empty, a
+ * duplicate, not UTF-8 or holds a control character; for xml, a name
+ * or column name that is not an XML name made of ASCII letters, digits,
+ * '_', '-' and '.' starting with a letter or '_'), THADS_ENOMEM,
+ * THADS_ELIB (libxml2 failed) or THADS_EIO (fp has a write error); err
+ * gets the detail and *out is left untouched.
+ */
+int	thads_out_open(FILE *fp, enum thads_fmt fmt, const char *name,
+	    const struct thads_col *cols, size_t ncols, unsigned flags,
+	    struct thads_out **out, struct thads_err *err);
+
+/*
+ * Write one row: vals holds ncols NUL-terminated values, NULL for a
+ * missing one; they are copied where kept.  Returns 0, THADS_ENOMEM,
+ * THADS_ELIB or THADS_EIO (fp has a write error, e.g. EPIPE or ENOSPC:
+ * the caller should stop).  After an error every later call returns the
+ * same code and detail without writing anything.
+ */
+int	thads_out_row(struct thads_out *o, const char *const *vals,
+	    struct thads_err *err);
+
+/*
+ * Finish: write the table, or the xml closing tags, flush fp and check
+ * it for write errors.  Frees o in every case (o may be NULL).  Returns
+ * 0, or the first error of this handle, with its detail in err:
+ * THADS_EIO for a write error (with strerror text when known),
+ * THADS_ENOMEM or THADS_ELIB.
+ */
+int	thads_out_close(struct thads_out *o, struct thads_err *err);
+
+#endif /* THADS_OUT_H */
