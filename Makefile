@@ -31,7 +31,7 @@ PKG_LIBS := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 # libcsv and libunistring ship no pkg-config file on Debian 12.
 EXTRA_LIBS = -lcsv -lunistring -lm
 
-THADS_CFLAGS = -std=gnu11 -Ilib $(PKG_CFLAGS) \
+THADS_CFLAGS = -std=gnu11 -iquote lib $(PKG_CFLAGS) \
 	-DTHADS_DATADIR='"$(DATADIR)"'
 ifeq ($(DEVELOPER),1)
 THADS_CFLAGS += -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes \
@@ -75,7 +75,7 @@ $(BUILD)/bin/%: cmd/%.c $(LIB_A) $(LIB_HDR)
 
 $(BUILD)/tests/%: tests/unit/%.c tests/unit/unit.h $(LIB_A) $(LIB_HDR)
 	@mkdir -p $(@D)
-	$(CC) $(CPPFLAGS) $(THADS_CFLAGS) -Itests/unit $(CFLAGS) -o $@ $< \
+	$(CC) $(CPPFLAGS) $(THADS_CFLAGS) -iquote tests/unit $(CFLAGS) -o $@ $< \
 	    $(LIB_A) $(THADS_LDFLAGS) $(LDFLAGS) $(THADS_LIBS) -lcmocka
 
 units: $(UNITS)

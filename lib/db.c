@@ -175,6 +175,13 @@ pragmas(struct thads_db *db, int readonly, long busy_ms,
 	    (int)busy_ms);
 	if ((rc = thads_db_exec(db, "PRAGMA foreign_keys = ON", err)))
 		return rc;
+	/*
+	 * 32 MiB of page cache: a large import touches indexes all over the
+	 * file, and with SQLite's default of 2 MiB it spends its time writing
+	 * and re-reading spilled pages.  This is most of the tools' memory.
+	 */
+	if ((rc = thads_db_exec(db, "PRAGMA cache_size = -32768", err)))
+		return rc;
 	if (readonly)
 		return 0;
 	if ((rc = thads_db_exec(db, "PRAGMA journal_mode = WAL", err)))

@@ -113,8 +113,9 @@ reject_csv(struct thads_load *l, const char *path, int delim,
 	int rc;
 
 	if (l->rcsv == NULL && (rc = thads_csvw_open(l->rw, delim,
-	    THADS_CSVW_LF, &l->rcsv, err)))
-		return rc;
+	    THADS_CSVW_LF, &l->rcsv)))
+		return thads_seterr(err, rc, thads_wr_name(l->rw), 0,
+		    "cannot write rejects: %s", thads_strerror(rc));
 	if (l->rfile != path && header != NULL) {
 		l->rfile = path;
 		if ((rc = reject_row(l, header, "reason", err)))
