@@ -56,6 +56,7 @@ UNIT_SRC := $(sort $(wildcard tests/unit/test_*.c))
 UNITS := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 
 MANS := $(sort $(wildcard man/*.1))
+MAN5 := $(sort $(wildcard man/*.5))
 
 all: $(LIB_A) $(BINS)
 
@@ -106,15 +107,17 @@ lint:
 	cppcheck --quiet --error-exitcode=1 --enable=warning,portability \
 	    --std=c11 --inline-suppr -Ilib lib cmd
 	clang-tidy --quiet $(LIB_SRC) $(CMD_SRC) -- $(THADS_CFLAGS)
-	for m in $(MANS); do mandoc -Tlint -W warning $$m || exit 1; done
+	for m in $(MANS) $(MAN5); do mandoc -Tlint -W warning $$m || exit 1; done
 
 install: all
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 \
+	    $(DESTDIR)$(MANDIR)/man5 \
 	    $(DESTDIR)$(DATADIR)/mappings $(DESTDIR)$(DATADIR)/schema \
 	    $(DESTDIR)$(COMPDIR)
 	install -m 755 $(BINS) $(DESTDIR)$(BINDIR)
 	install -m 755 scripts/thads-daily $(DESTDIR)$(BINDIR)
 	install -m 644 $(MANS) $(DESTDIR)$(MANDIR)/man1
+	install -m 644 $(MAN5) $(DESTDIR)$(MANDIR)/man5
 	install -m 644 mappings/*.map $(DESTDIR)$(DATADIR)/mappings
 	install -m 644 schema/*.xsd $(DESTDIR)$(DATADIR)/schema
 	for f in completions/*; do \
@@ -124,6 +127,7 @@ uninstall:
 	for b in $(BINS) scripts/thads-daily; do \
 	    rm -f $(DESTDIR)$(BINDIR)/$$(basename $$b); done
 	for m in $(MANS); do rm -f $(DESTDIR)$(MANDIR)/man1/$$(basename $$m); done
+	for m in $(MAN5); do rm -f $(DESTDIR)$(MANDIR)/man5/$$(basename $$m); done
 	for f in completions/*; do rm -f $(DESTDIR)$(COMPDIR)/$$(basename $$f); done
 	rm -rf $(DESTDIR)$(DATADIR)
 
