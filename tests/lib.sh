@@ -28,7 +28,7 @@ THADS_TZ=Asia/Ho_Chi_Minh
 NO_COLOR=1
 export BIN TESTDATA SHARED SCRATCH THADS_DB THADS_DATADIR THADS_TZ SRCDIR
 export NO_COLOR
-PATH=$BIN:$PATH
+PATH=$BIN:$SRCDIR/scripts:$PATH
 cd "$SCRATCH" || exit 1
 
 t_name=$(basename "$0" .sh)

@@ -30,10 +30,10 @@ for t in $tools; do
 	expect_ok "$t has a man page with EXIT STATUS and EXAMPLES" "
 		grep -q '^\.Sh EXIT STATUS' '$SRCDIR/man/$t.1' &&
 		grep -q '^\.Sh EXAMPLES' '$SRCDIR/man/$t.1'"
-	expect_ok "$t: man page SYNOPSIS names every option of --help" "
+	expect_ok "$t: the man page names every option of --help" "
+		tr -d '\\\\' < '$SRCDIR/man/$t.1' > man.txt &&
 		for o in \$(grep -o -- '--[a-z][a-z-]*' help.out | sort -u); do
-			grep -q -- \"Fl \${o#-}\" '$SRCDIR/man/$t.1' ||
-			grep -q -- \"\\\\-\\\\-\${o#--}\" '$SRCDIR/man/$t.1' ||
+			grep -q -- \"Fl \${o#-}\" man.txt ||
 			{ echo \"missing \$o\"; exit 1; }
 		done"
 done
