@@ -19,10 +19,13 @@ struct thads_load {
 	struct thads_wr *rw;	/* rejects file */
 	struct thads_csvw *rcsv;
 	const char *rfile;	/* the input whose header rejects last wrote */
-	const char *rxml;	/* last XML dossier written to rejects */
+	int	 rxml_open;	/* the XML rejects document is started */
+	long	 rxml_file;	/* input and number of the last dossier */
+	long	 rxml_dossier;	/* written to the XML rejects */
 	struct thads_rec rec;
 	long	 read;
 	long	 rejected;
+	long	 nfiles;	/* files started, for the XML rejects */
 	long long done_before;	/* bytes of the files already read */
 };
 
@@ -124,23 +127,46 @@ reject_csv(struct thads_load *l, const char *path, int delim,
 	return reject_row(l, row, reason, err);
 }
 
+/* Write text inside an XML comment, where "--" may not appear. */
 static int
-reject_xml(struct thads_load *l, const char *raw, const char *reason,
-    struct thads_err *err)
+comment_text(struct thads_load *l, const char *s, struct thads_err *err)
 {
+	char buf[512];
+	size_t n = 0;
+
+	for (; *s != '\0' && n < sizeof(buf) - 2; s++) {
+		buf[n++] = *s;
+		if (*s == '-' && (s[1] == '-' || s[1] == '\0'))
+			buf[n++] = ' ';
+	}
+	buf[n] = '\0';
+	return thads_wr_printf(l->rw, err, "%s", buf);
+}
+
+/*
+ * Write the dossier a bad record came from, once per dossier (one dossier
+ * gives several records), preceded by a comment with the reason.
+ */
+static int
+reject_xml(struct thads_load *l, struct thads_xml *x,
+    const char *reason, struct thads_err *err)
+{
+	long n = thads_xml_dossier(x);
 	int rc = 0;
 
-	if (l->rxml == NULL)
+	if (!l->rxml_open) {
 		rc = thads_wr_printf(l->rw, err, "<?xml version=\"1.0\" "
 		    "encoding=\"UTF-8\"?>\n<rejects>\n");
-	if (rc == 0 && raw != NULL && raw != l->rxml) {
-		l->rxml = raw;
-		rc = thads_wr_printf(l->rw, err, "<!-- ");
-		if (rc == 0)
-			rc = thads_wr_printf(l->rw, err, "%s", reason);
-		if (rc == 0)
-			rc = thads_wr_printf(l->rw, err, " -->\n%s\n", raw);
+		l->rxml_open = 1;
 	}
+	if (rc != 0 || (l->rxml_file == l->nfiles && l->rxml_dossier == n))
+		return rc;
+	l->rxml_file = l->nfiles;
+	l->rxml_dossier = n;
+	if ((rc = thads_wr_printf(l->rw, err, "<!-- ")) == 0 &&
+	    (rc = comment_text(l, reason, err)) == 0)
+		rc = thads_wr_printf(l->rw, err, " -->\n%s\n",
+		    thads_xml_raw(x));
 	return rc;
 }
 
@@ -325,8 +351,7 @@ load_xml(struct thads_load *l, struct thads_rd *rd, struct thads_err *err)
 	while ((rc = thads_xml_next(x, &l->rec, err)) > 0) {
 		thads_clearerr(&bad);
 		if ((rc = apply(l, &bad, err)) == 1)
-			rc = l->rw ? reject_xml(l, thads_xml_raw(x), bad.msg,
-			    err) : 0;
+			rc = l->rw ? reject_xml(l, x, bad.msg, err) : 0;
 		thads_rec_clear(&l->rec);
 		if (rc < 0)
 			break;
@@ -349,6 +374,7 @@ thads_load_file(struct thads_load *l, const char *path,
 		    "a mapping file applies to CSV and TSV input, not XML");
 	if ((rc = thads_rd_open(path, &rd, err)) != 0)
 		return rc;
+	l->nfiles++;
 	if (f == THADS_IN_XML)
 		rc = load_xml(l, rd, err);
 	else
@@ -367,7 +393,7 @@ thads_load_end(struct thads_load *l, int commit, struct thads_err *err)
 	if (l == NULL)
 		return 0;
 	thads_import_free(l->im);
-	if (l->rxml != NULL)
+	if (l->rxml_open)
 		wrc = thads_wr_printf(l->rw, err, "</rejects>\n");
 	if (l->rcsv != NULL && wrc == 0)
 		wrc = thads_csvw_close(l->rcsv, err);
