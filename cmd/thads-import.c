@@ -160,7 +160,7 @@ applied(const struct thads_import *im, const struct thads_rec *r, void *p)
 }
 
 static void
-summary(struct ctx *c, struct thads_load *l)
+summary(struct ctx *c, struct thads_load *l, int commit)
 {
 	const struct thads_import_stats *s = thads_load_stats(l);
 	double dt = now() - c->t0;
@@ -171,7 +171,8 @@ summary(struct ctx *c, struct thads_load *l)
 		return;
 	fprintf(stderr, "%s: %s%ld read, %ld inserted, %ld updated, "
 	    "%ld unchanged, %ld rejected; %.2f s, %.0f rows/s\n",
-	    thads_progname(), c->dryrun ? "dry run: " : "",
+	    thads_progname(), c->dryrun ? "dry run, nothing written: " :
+	    !commit ? "rolled back, nothing written: " : "",
 	    thads_load_read(l), s->inserted, s->updated, s->unchanged,
 	    thads_load_rejected(l), dt, dt > 0 ? thads_load_read(l) / dt : 0.0);
 	if (s->readmitted > 0)
@@ -201,10 +202,10 @@ run(struct thads_db *db, struct ctx *c, int argc, char **argv)
 		rc = thads_load_file(l, argv[i], &err);
 	nbad = thads_load_rejected(l);
 	commit = rc == 0 && !c->dryrun && (nbad == 0 || c->lo.rejects);
-	summary(c, l);
 	if (rc != 0)
 		thads_report(THADS_LOG_ERROR, &err);
-	else if (nbad > 0 && c->lo.rejects == NULL && !c->dryrun)
+	summary(c, l, commit);
+	if (rc == 0 && nbad > 0 && c->lo.rejects == NULL && !c->dryrun)
 		thads_error("%ld bad rows: nothing was loaded", nbad);
 	if (thads_load_end(l, commit, &err) != 0)
 		thads_die(&err);
