@@ -1,0 +1,154 @@
+#!/bin/sh
+# scripts/thads-daily, the cron job, on a scratch state directory: files
+# in incoming/ are imported and moved to done/ or failed/ with their
+# log; files in incoming/MAPPING/ go through mappings/MAPPING.map; a
+# second run while the lock is held exits 75 and touches nothing.
+. "$(dirname "$0")/lib.sh"
+
+# The job looks for thads-import beside itself first (the installed
+# layout), then in the tree's build/bin.  Run a copy that sits beside
+# the binary under test, so that BUILD=build-san tests build-san.
+mkdir bin
+cp "$SRCDIR/scripts/thads-daily" bin/thads-daily
+ln -s "$BIN/thads-import" bin/thads-import
+DAILY=$SCRATCH/bin/thads-daily
+MAPS=$SRCDIR/mappings
+D=$TESTDATA/daily
+
+# daily STATE: run the job on STATE with its database STATE/thads.db
+daily() {
+	sh "$DAILY" -s "$1" -m "$MAPS" -d "$1/thads.db"
+}
+
+# --- a good file -------------------------------------------------------
+
+mkdir -p s1/incoming
+cp "$D/good-dossiers.csv" s1/incoming/
+
+expect_ok 'good interchange file: exit 0, nothing on stdout' '
+	daily s1 >out 2>err && [ ! -s out ]'
+
+expect_ok 'good file: moved to done/ unchanged, incoming/ empty' '
+	[ -z "$(ls s1/incoming)" ] &&
+	set -- s1/done/*-good-dossiers.csv && [ -f "$1" ] &&
+	cmp "$1" "$D/good-dossiers.csv"'
+
+expect_ok 'good file: its .log beside it in done/ holds the import summary, nothing else' '
+	set -- s1/done/*-good-dossiers.csv.log && [ -f "$1" ] &&
+	[ "$(wc -l <"$1")" -eq 1 ] &&
+	grep -Eqx "thads-import: 2 read, 2 inserted, 0 updated, 0 unchanged, \
+0 rejected; [0-9.]+ s, [0-9]+ rows/s" "$1"'
+
+expect_ok 'good file: the database holds its 2 persons and 2 episodes' '
+	[ "$(sqlite3 s1/thads.db "SELECT (SELECT count(*) FROM person) ||
+	    \" \" || (SELECT count(*) FROM episode)")" = "2 2" ]'
+
+expect_ok 'the job logs "thads-daily: DATE TIME: ..." lines on stderr' '
+	grep -Eq "^thads-daily: [0-9]{4}-[0-9]{2}-[0-9]{2} [0-9:]{8}: imported good-dossiers.csv: " err &&
+	! grep -v "^thads-daily: " err'
+
+# --- a bad file next to a good one -------------------------------------
+
+mkdir -p s2/incoming
+cp "$D/good-dossiers.csv" "$D/bad-dossiers.csv" s2/incoming/
+
+expect_fail 1 'bad file: the job exits 1' '
+	daily s2 >out 2>err'
+
+expect_ok 'bad file: moved to failed/ unchanged; the good one still to done/' '
+	[ -z "$(ls s2/incoming)" ] &&
+	set -- s2/failed/*-bad-dossiers.csv && [ -f "$1" ] &&
+	cmp "$1" "$D/bad-dossiers.csv" &&
+	set -- s2/done/*-good-dossiers.csv && [ -f "$1" ]'
+
+expect_ok 'bad file: its .log in failed/ names each bad row and "nothing was loaded"' '
+	set -- s2/failed/*-bad-dossiers.csv.log && [ -f "$1" ] &&
+	cat >expect <<-\EOF &&
+	thads-import: s2/incoming/bad-dossiers.csv:2: person.birth_date: '\''1990-13-01'\'' is not a real date (YYYY-MM-DD, 1900 to 2100)
+	thads-import: s2/incoming/bad-dossiers.csv:3: episode.admitted: '\''2025-02-30'\'' is not a real date and time (YYYY-MM-DD[ HH:MM[:SS]])
+	thads-import: 2 bad rows: nothing was loaded
+	EOF
+	grep -v " read, " "$1" >actual &&
+	test_cmp expect actual'
+
+expect_ok 'bad file: none of its rows is in the database' '
+	[ "$(sqlite3 s2/thads.db "SELECT count(*) FROM person
+	    WHERE ext_id IN (\"HS-2025-0711\", \"HS-2025-0712\")")" = 0 ]'
+
+expect_known_bug 'bad file: the FAILED line gives the exit status of thads-import (65)' '
+	grep -q "FAILED bad-dossiers.csv (exit 65)" err'
+
+# --- a file through a mapping ------------------------------------------
+
+mkdir -p s3/incoming/nyc-doc-daily
+cp "$D/DOC_Inmates_InCustody_Daily_20190102.csv" s3/incoming/nyc-doc-daily/
+
+expect_ok 'NYC file in incoming/nyc-doc-daily/: imported through the mapping, exit 0, log clean' '
+	daily s3 >out 2>err && [ ! -s out ] &&
+	[ -z "$(ls s3/incoming/nyc-doc-daily)" ] && [ -z "$(ls s3/failed)" ] &&
+	set -- s3/done/*-DOC_Inmates_InCustody_Daily_20190102.csv &&
+	[ -f "$1" ] && [ "$(wc -l <"$1.log")" -eq 1 ] &&
+	grep -q "^thads-import: 3 read, 3 inserted, " "$1.log"'
+
+expect_ok 'NYC file: 3 persons, dated from the file name, statuses mapped' '
+	cat >expect <<-\EOF &&
+	990001|female|34|2019-01-02|pretrial_detention|medium
+	990002|male|29|2019-01-02|serving|minimum
+	990003|male|41|2019-01-02|pretrial_detention|maximum
+	EOF
+	sqlite3 s3/thads.db "SELECT p.ext_id, p.sex, p.age, p.age_on, e.status,
+	    e.custody_level FROM person p JOIN episode e ON e.person_id = p.id
+	    ORDER BY p.ext_id" >actual &&
+	test_cmp expect actual'
+
+# --- the lock ----------------------------------------------------------
+
+mkdir -p s4/incoming
+cp "$D/good-dossiers.csv" s4/incoming/
+
+expect_ok 'second run while the lock is held: exit 75, message, nothing touched' '
+	: >s4/thads-daily.lock
+	flock s4/thads-daily.lock sh -c "echo \$\$ >holder.pid; exec sleep 5" &
+	i=0
+	while [ ! -s holder.pid ] && [ $i -lt 100 ]; do
+		sleep 0.05; i=$((i + 1))
+	done
+	daily s4 >out 2>err
+	st=$?
+	kill "$(cat holder.pid)"
+	wait
+	[ $st -eq 75 ] && [ ! -s out ] &&
+	grep -Eqx "thads-daily: [0-9-]{10} [0-9:]{8}: another run holds s4/thads-daily.lock; not starting" err &&
+	[ "$(wc -l <err)" -eq 1 ] &&
+	cmp s4/incoming/good-dossiers.csv "$D/good-dossiers.csv" &&
+	[ -z "$(ls -A s4/done)" ] && [ -z "$(ls -A s4/failed)" ] &&
+	[ ! -e s4/thads.db ] || { echo "exit $st"; cat err; ls -lR s4; exit 1; }'
+
+expect_ok 'once the lock is free, the next run imports the file' '
+	daily s4 >out 2>err && [ -z "$(ls s4/incoming)" ] &&
+	set -- s4/done/*-good-dossiers.csv && [ -f "$1" ]'
+
+# --- options -----------------------------------------------------------
+
+expect_ok '-h prints the help (synopsis, state layout) on stdout, exits 0' '
+	sh "$DAILY" -h >out 2>err && [ ! -s err ] &&
+	grep -q "thads-daily \[-d db\] \[-s state-dir\] \[-m mapping-dir\]" out &&
+	grep -q "incoming/" out && grep -q "thads-daily.lock" out'
+
+expect_fail 64 'a bad option exits 64' '
+	sh "$DAILY" -x -s s5 >out 2>err'
+
+expect_ok 'a bad option: usage on stderr, nothing on stdout, no state created' '
+	sh "$DAILY" -x -s s5 >out 2>err;
+	[ ! -s out ] &&
+	grep -qx "usage: thads-daily \[-d db\] \[-s state-dir\] \[-m mapping-dir\]" err &&
+	[ ! -e s5 ]'
+
+expect_known_bug 'a bad option: every stderr line starts with "thads-daily: " or "usage: "' '
+	sh "$DAILY" -x -s s5 >out 2>err;
+	! grep -v -e "^thads-daily: " -e "^usage: thads-daily " err'
+
+expect_fail 64 'an operand (the job takes none) exits 64' '
+	sh "$DAILY" -s s5 extra >out 2>err'
+
+test_done
