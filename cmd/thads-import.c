@@ -49,6 +49,7 @@ struct ctx {
 	struct thads_out *out;	/* --dry-run listing */
 	int	 tty;
 	time_t	 last;		/* last progress line */
+	char	 scratch[4096];	/* --dry-run without a database: a temporary one */
 	double	 t0;
 };
 
@@ -181,6 +182,37 @@ summary(struct ctx *c, struct thads_load *l, int commit)
 		    thads_progname(), s->readmitted, s->probable);
 }
 
+/*
+ * A dry run must not create the database it is pointed at; when there is
+ * none, it runs against an empty temporary one, removed at the end.
+ */
+static const char *
+scratch_db(char *buf, size_t size)
+{
+	const char *tmp = getenv("TMPDIR");
+	int fd;
+
+	snprintf(buf, size, "%s/thads-dry-run.XXXXXX", tmp && *tmp ? tmp :
+	    "/tmp");
+	if ((fd = mkstemp(buf)) < 0)
+		thads_fatal(EX_CANTCREAT, "cannot create a temporary database "
+		    "in %s for the dry run", tmp && *tmp ? tmp : "/tmp");
+	close(fd);
+	return buf;
+}
+
+static void
+drop_scratch(const char *path)
+{
+	char side[4200];
+
+	(void)unlink(path);	/* a leftover in the temporary folder */
+	snprintf(side, sizeof(side), "%s-wal", path);
+	(void)unlink(side);
+	snprintf(side, sizeof(side), "%s-shm", path);
+	(void)unlink(side);
+}
+
 /* Load every file; returns the exit status. */
 static int
 run(struct thads_db *db, struct ctx *c, int argc, char **argv)
@@ -206,9 +238,13 @@ run(struct thads_db *db, struct ctx *c, int argc, char **argv)
 		thads_report(THADS_LOG_ERROR, &err);
 	summary(c, l, commit);
 	if (rc == 0 && nbad > 0 && c->lo.rejects == NULL && !c->dryrun)
-		thads_error("%ld bad rows: nothing was loaded", nbad);
+		thads_error("%ld bad row%s: nothing was loaded", nbad,
+		    nbad == 1 ? "" : "s");
 	if (thads_load_end(l, commit, &err) != 0)
 		thads_die(&err);
+	/* Nothing was loaded, so a rejects file would only mislead. */
+	if (rc != 0 && c->lo.rejects != NULL && strcmp(c->lo.rejects, "-"))
+		(void)unlink(c->lo.rejects);	/* may not exist yet */
 	if (rc != 0)
 		return thads_exit_status(rc);
 	if (nbad > 0 && c->lo.rejects == NULL)
@@ -245,6 +281,8 @@ main(int argc, char **argv)
 	c.tty = isatty(STDERR_FILENO);
 	c.t0 = now();
 	thads_clearerr(&err);
+	if (c.dryrun && access(cli.db, F_OK) != 0)
+		cli.db = scratch_db(c.scratch, sizeof(c.scratch));
 	if (thads_db_open(cli.db, 0, cli.busy_ms, tool.name, &db, &err) != 0)
 		thads_die(&err);
 	db->actor = cli.actor;
@@ -263,5 +301,7 @@ main(int argc, char **argv)
 		status = status ? status : EX_IOERR;
 	}
 	thads_db_close(db);
+	if (c.scratch[0] != '\0')
+		drop_scratch(c.scratch);
 	return status;
 }

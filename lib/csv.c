@@ -225,6 +225,28 @@ append_nfc(struct thads_csv *c, const uint8_t *s, size_t len)
 	append(c, r, n);
 }
 
+/*
+ * Undo the TSV writer's escapes in place: \t, \n, \r and \\ become tab,
+ * LF, CR and backslash; a backslash before anything else is kept.
+ */
+static size_t
+tsv_unescape(char *s, size_t len)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < len; i++) {
+		if (s[i] == '\\' && i + 1 < len && strchr("tnr\\", s[i + 1])) {
+			i++;
+			s[n++] = s[i] == 't' ? '\t' : s[i] == 'n' ? '\n' :
+			    s[i] == 'r' ? '\r' : '\\';
+		} else {
+			s[n++] = s[i];
+		}
+	}
+	s[n] = '\0';
+	return n;
+}
+
 /* libcsv's field callback: s is NUL-ended (CSV_APPEND_NULL). */
 static void
 on_field(void *s, size_t len, void *arg)
@@ -233,6 +255,8 @@ on_field(void *s, size_t len, void *arg)
 
 	if (c->failed)
 		return;
+	if ((c->flags & THADS_CSV_TSV) && memchr(s, '\\', len) != NULL)
+		len = tsv_unescape(s, len);
 	if (len > c->maxfield)
 		fail(c, THADS_EDATA, c->field_line,
 		    "field longer than %zu bytes", c->maxfield);
@@ -270,7 +294,7 @@ thads_csv_open(struct thads_rd *rd, int delim, unsigned flags,
 	    delim == '\n')
 		return thads_seterr(err, THADS_EUSAGE, NULL, 0,
 		    "bad CSV delimiter %#x", (unsigned)delim);
-	if (flags & ~(unsigned)THADS_CSV_NONFC)
+	if (flags & ~(unsigned)(THADS_CSV_NONFC | THADS_CSV_TSV))
 		return thads_seterr(err, THADS_EUSAGE, NULL, 0,
 		    "unknown CSV reader flags %#x", flags);
 	if ((c = calloc(1, sizeof(*c))) == NULL ||
@@ -284,6 +308,10 @@ thads_csv_open(struct thads_rd *rd, int delim, unsigned flags,
 	}
 
 	csv_set_delim(&c->p, (unsigned char)delim);
+	/* TSV has no quoting: a NUL quote byte never matches, since NUL
+	 * bytes are refused before libcsv sees the data. */
+	if (flags & THADS_CSV_TSV)
+		csv_set_quote(&c->p, '\0');
 	csv_set_term_func(&c->p, isterm);
 	csv_set_space_func(&c->p, isspc);
 	csv_set_blk_size(&c->p, CSV_BLK);

@@ -52,6 +52,7 @@ struct thads_row {
 };
 
 #define THADS_CSV_NONFC		0x1	/* return fields as read, not NFC */
+#define THADS_CSV_TSV		0x2	/* TSV: no quoting; \t \n \r \\ decoded */
 
 /* The default longest field, in bytes: see thads_csv_set_max_field(). */
 #define THADS_CSV_MAX_FIELD	(16 * 1024 * 1024)

@@ -90,9 +90,12 @@ infmt(const struct thads_load *l, const char *path)
 	return THADS_IN_CSV;
 }
 
-/* Write one CSV row of fields, plus a last cell when extra is set. */
+/*
+ * Write one CSV row of fields, padded with empty cells to width (a short
+ * ragged row), then a last cell.
+ */
 static int
-reject_row(struct thads_load *l, const struct thads_row *row,
+reject_row(struct thads_load *l, const struct thads_row *row, size_t width,
     const char *extra, struct thads_err *err)
 {
 	size_t i;
@@ -100,6 +103,8 @@ reject_row(struct thads_load *l, const struct thads_row *row,
 
 	for (i = 0; i < row->n && rc == 0; i++)
 		rc = thads_csvw_field(l->rcsv, row->f[i], row->len[i]);
+	for (; i < width && rc == 0; i++)
+		rc = thads_csvw_field(l->rcsv, "", 0);
 	if (rc == 0)
 		rc = thads_csvw_field(l->rcsv, extra, strlen(extra));
 	if (rc == 0)
@@ -121,10 +126,10 @@ reject_csv(struct thads_load *l, const char *path, int delim,
 		    "cannot write rejects: %s", thads_strerror(rc));
 	if (l->rfile != path && header != NULL) {
 		l->rfile = path;
-		if ((rc = reject_row(l, header, "reason", err)))
+		if ((rc = reject_row(l, header, 0, "reason", err)))
 			return rc;
 	}
-	return reject_row(l, row, reason, err);
+	return reject_row(l, row, header ? header->n : 0, reason, err);
 }
 
 /* Write text inside an XML comment, where "--" may not appear. */
@@ -329,7 +334,10 @@ load_csv(struct thads_load *l, struct thads_rd *rd, const char *path,
 	if (m == NULL)
 		m = own;
 	delim = l->map ? thads_map_delim(m) : tsv ? '\t' : ',';
-	if ((rc = thads_csv_open(rd, delim, 0, &c, err)) == 0 &&
+	/* Messages name stdin as the reader does, "(stdin)", not "-". */
+	path = thads_rd_name(rd);
+	if ((rc = thads_csv_open(rd, delim, !l->map && tsv ? THADS_CSV_TSV :
+	    0, &c, err)) == 0 &&
 	    (rc = read_header(c, m, path, &hdr, err)) == 0)
 		rc = csv_rows(l, c, rd, m, path, delim, hdr.n ? &hdr : NULL,
 		    err);

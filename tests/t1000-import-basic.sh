@@ -144,7 +144,7 @@ expect_ok '--dry-run of a file already loaded lists nothing but the header' '
 	thads-import -q -d a.db -n -f csv good-persons.csv >out 2>err &&
 	test_cmp expect out && [ ! -s err ]'
 
-expect_known_bug '--dry-run on a missing database creates no database file' '
+expect_ok '--dry-run on a missing database creates no database file' '
 	thads-import -q -d none.db -n good-persons.csv >out 2>err;
 	[ ! -e none.db ]'
 
@@ -186,7 +186,7 @@ expect_ok 'TSV input (good-persons.tsv) loads the same records as the CSV' '
 	thads-import -d t1.db good-persons.csv 2>err &&
 	summary err 5 0 0 5 0'
 
-expect_known_bug 'TSV: a double quote inside a cell is data, since TSV has no quoting' '
+expect_ok 'TSV: a double quote inside a cell is data, since TSV has no quoting' '
 	thads-import -q -d t2.db good-quote.tsv 2>err &&
 	[ "$(q t2.db "SELECT aliases FROM person ORDER BY ext_id")" = \
 	    "$(printf "Tèo \"Mập\"\n\"Hoa\" Lê")" ]'

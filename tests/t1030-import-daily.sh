@@ -75,7 +75,7 @@ expect_ok 'bad file: none of its rows is in the database' '
 	[ "$(sqlite3 s2/thads.db "SELECT count(*) FROM person
 	    WHERE ext_id IN (\"HS-2025-0711\", \"HS-2025-0712\")")" = 0 ]'
 
-expect_known_bug 'bad file: the FAILED line gives the exit status of thads-import (65)' '
+expect_ok 'bad file: the FAILED line gives the exit status of thads-import (65)' '
 	grep -q "FAILED bad-dossiers.csv (exit 65)" err'
 
 # --- a file through a mapping ------------------------------------------
@@ -144,7 +144,7 @@ expect_ok 'a bad option: usage on stderr, nothing on stdout, no state created' '
 	grep -qx "usage: thads-daily \[-d db\] \[-s state-dir\] \[-m mapping-dir\]" err &&
 	[ ! -e s5 ]'
 
-expect_known_bug 'a bad option: every stderr line starts with "thads-daily: " or "usage: "' '
+expect_ok 'a bad option: every stderr line starts with "thads-daily: " or "usage: "' '
 	sh "$DAILY" -x -s s5 >out 2>err;
 	! grep -v -e "^thads-daily: " -e "^usage: thads-daily " err'
 
