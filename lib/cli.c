@@ -202,7 +202,7 @@ thads_cli_parse(const struct thads_tool *t, int argc, char **argv,
 	tables(all, n, lo, so, sizeof(so));
 	*status = EX_USAGE;
 	opterr = 0;
-	optind = 1;
+	optind = 0;	/* glibc: 0 re-initialises getopt fully, 1 does not */
 	while ((key = getopt_long(argc, argv, so, lo, NULL)) != -1) {
 		if (key == '?' || key == ':') {
 			if (optopt && optopt < THADS_OPT_LONG)

@@ -1,6 +1,7 @@
 /*
  * err.c: filling and reading the error record of thads.h.
  */
+#include <ctype.h>
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -86,8 +87,9 @@ thads_parse_long(const char *s, long min, long max, long *out)
 	char *end;
 	long v;
 
-	if (s == NULL || *s == '\0' || (*s == '-' && min >= 0) ||
-	    *s == '+' || *s == ' ')
+	/* strtol() would skip any white space and take a '+'. */
+	if (s == NULL || !(isdigit((unsigned char)*s) || (*s == '-' &&
+	    min < 0 && isdigit((unsigned char)s[1]))))
 		return THADS_EDATA;
 	errno = 0;
 	v = strtol(s, &end, 10);

@@ -18,7 +18,7 @@ struct thads_load {
 	struct thads_map *map;	/* the mapping file, loaded once */
 	struct thads_wr *rw;	/* rejects file */
 	struct thads_csvw *rcsv;
-	const char *rfile;	/* the input whose header rejects last wrote */
+	long	 rfile;	/* the input whose header rejects last wrote */
 	int	 rxml_open;	/* the XML rejects document is started */
 	long	 rxml_file;	/* input and number of the last dossier */
 	long	 rxml_dossier;	/* written to the XML rejects */
@@ -114,7 +114,7 @@ reject_row(struct thads_load *l, const struct thads_row *row, size_t width,
 }
 
 static int
-reject_csv(struct thads_load *l, const char *path, int delim,
+reject_csv(struct thads_load *l, int delim,
     const struct thads_row *header, const struct thads_row *row,
     const char *reason, struct thads_err *err)
 {
@@ -124,8 +124,8 @@ reject_csv(struct thads_load *l, const char *path, int delim,
 	    THADS_CSVW_LF, &l->rcsv)))
 		return thads_seterr(err, rc, thads_wr_name(l->rw), 0,
 		    "cannot write rejects: %s", thads_strerror(rc));
-	if (l->rfile != path && header != NULL) {
-		l->rfile = path;
+	if (l->rfile != l->nfiles && header != NULL) {
+		l->rfile = l->nfiles;
 		if ((rc = reject_row(l, header, 0, "reason", err)))
 			return rc;
 	}
@@ -221,7 +221,7 @@ progress(struct thads_load *l, struct thads_rd *rd)
 
 /* A bad mapped row: report it, and keep it in the rejects file. */
 static int
-bad_row(struct thads_load *l, const char *path, int delim,
+bad_row(struct thads_load *l, int delim,
     const struct thads_row *header, const struct thads_row *row,
     struct thads_err *bad, struct thads_err *err)
 {
@@ -231,7 +231,7 @@ bad_row(struct thads_load *l, const char *path, int delim,
 		l->o.bad(bad, l->o.ctx);
 	if (l->rw == NULL)
 		return 0;
-	return reject_csv(l, path, delim, header, row, bad->msg, err);
+	return reject_csv(l, delim, header, row, bad->msg, err);
 }
 
 /* Copy a row (the header), since the reader reuses its buffers. */
@@ -305,9 +305,9 @@ csv_rows(struct thads_load *l, struct thads_csv *c, struct thads_rd *rd,
 		if (rc == 1)
 			continue;
 		if (rc == THADS_EDATA)
-			rc = bad_row(l, path, delim, hdr, &row, &bad, err);
+			rc = bad_row(l, delim, hdr, &row, &bad, err);
 		else if (rc == 0 && (rc = apply(l, &bad, err)) == 1)
-			rc = l->rw ? reject_csv(l, path, delim, hdr, &row,
+			rc = l->rw ? reject_csv(l, delim, hdr, &row,
 			    bad.msg, err) : 0;
 		else if (rc < 0 && rc != THADS_EDATA && err->code == 0)
 			*err = bad;

@@ -7,9 +7,11 @@
  * rewritten to their canonical spelling so that the database holds one
  * spelling of each value.
  */
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistr.h>
 
 #include "record.h"
 
@@ -24,6 +26,8 @@ thads_date_mdays(int y, int m)
 		31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31
 	};
 
+	if (m < 1 || m > 12)
+		return 0;
 	if (m == 2 && ((y % 4 == 0 && y % 100 != 0) || y % 400 == 0))
 		return 29;
 	return mdays[m - 1];
@@ -110,8 +114,9 @@ static int
 check_text(const char *s, long max)
 {
 	const unsigned char *p;
+	size_t n = strlen(s);
 
-	if ((long)strlen(s) > max * 4)
+	if ((long)n > max * 4 || u8_check((const uint8_t *)s, n) != NULL)
 		return THADS_EDATA;
 	for (p = (const unsigned char *)s; *p; p++)
 		if (*p < 0x20 || *p == 0x7f)
@@ -150,7 +155,7 @@ type_reason(enum thads_ftype t)
 	case THADS_T_ENUM:
 		return "not one of the allowed values";
 	default:
-		return "too long or holds control characters";
+		return "too long, not UTF-8, or holds control characters";
 	}
 }
 
@@ -162,6 +167,8 @@ widen_minutes(struct thads_rec *r, enum thads_fid f)
 
 	if (strlen(r->v[f]) != 16)
 		return 0;
+	if (r->v[f][10] != ' ' && r->v[f][10] != 'T')
+		return THADS_EDATA;
 	memcpy(buf, r->v[f], 16);
 	memcpy(buf + 16, ":00", 4);
 	buf[10] = ' ';
@@ -338,11 +345,12 @@ check_kinds(struct thads_rec *r, const char *today, struct thads_err *err)
 	if (thads_rec_has(r, THADS_K_CLASSIF) && (need(r, F_CL_PERIOD, err) ||
 	    need(r, F_CL_END, err) || need(r, F_CL_RESULT, err)))
 		return THADS_EDATA;
-	if (thads_rec_has(r, THADS_K_REDUCTION) && (need(r, F_RE_DATE, err) ||
-	    !any_of(r, F_RE_YEARS, F_RE_MONTHS, F_RE_DAYS)))
-		return err->code ? THADS_EDATA : fail(r, err, "%s%s",
-		    "reduction.days: no amount given (years, months or days)",
-		    "");
+	if (thads_rec_has(r, THADS_K_REDUCTION) && need(r, F_RE_DATE, err))
+		return THADS_EDATA;
+	if (thads_rec_has(r, THADS_K_REDUCTION) &&
+	    !any_of(r, F_RE_YEARS, F_RE_MONTHS, F_RE_DAYS))
+		return fail(r, err, "%s%s", "reduction.days: no amount given "
+		    "(years, months or days)", "");
 	if (thads_rec_has(r, THADS_K_VIOLATION) && (need(r, F_VI_DATE, err) ||
 	    need(r, F_VI_KIND, err) || not_future(r, F_VI_DATE, today, err)))
 		return THADS_EDATA;

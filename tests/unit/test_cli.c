@@ -80,8 +80,7 @@ opt_cb(int key, char *arg, void *ctx)
 
 /*
  * Put getopt back in its first state, as in a new process.  Needed
- * because of the known bug of cli-1.16: without it each parse would go
- * on from a pointer into the previous parse's argv.
+ * as a belt and braces: thads_cli_parse() resets getopt itself (cli-1.16).
  */
 static void
 getopt_reset(void)
@@ -689,10 +688,9 @@ usage(void **state)
 }
 
 /*
- * cli-1.16: known bug: thads_cli_parse() resets getopt with optind = 1;
- * glibc only forgets a bundle it stopped in (here "-Vq", stopped at -V)
- * when optind is set to 0, so the next parse in the same process goes
- * on with the "q" of the old argv.
+ * cli-1.16: two parses in one process: the second must not go on with
+ * the rest of a bundle ("-Vq", stopped at -V) of the first one's argv,
+ * which glibc forgets only when optind is set to 0.
  */
 static void
 parse_twice(void **state)
@@ -704,7 +702,6 @@ parse_twice(void **state)
 	int status, rc;
 
 	(void)state;
-	KNOWN_BUG();
 	getopt_reset();
 	thads_cli_defaults(&c);
 	cap_start(&co, 1);
@@ -777,7 +774,7 @@ parse_long_bad(void **state)
 }
 
 /*
- * cli-2.3: known bug: leading white space other than ' ' is accepted,
+ * cli-2.3: leading white space other than ' ' is accepted,
  * because only ' ' is checked before strtol(), which skips any
  * isspace(): "\t5" and "\n+5" parse as 5 (so "--busy-timeout $'\t5'"
  * passes).
@@ -792,7 +789,6 @@ parse_long_space(void **state)
 	size_t i;
 
 	(void)state;
-	KNOWN_BUG();
 	for (i = 0; bad[i] != NULL; i++)
 		if (thads_parse_long(bad[i], 0, 10, &v) != THADS_EDATA)
 			fail_msg("'%s' taken for a number", bad[i]);

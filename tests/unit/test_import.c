@@ -1532,12 +1532,8 @@ load_two(const char *dbname, char *p1, char *p2)
 
 /*
  * load-1.8: rejects from files with different headers: each file's
- * header is written before its first bad row.  Known bug: reject_csv()
- * tells files apart by the address of their name, and load_csv() now
- * passes the reader's own copy of the name (thads_rd_name()), which is
- * freed with the reader, so the next file's name gets the same address
- * and its header is never written: its bad rows land under the first
- * file's columns.  Seen with thads-import's own argv.
+ * header is written before its first bad row, whatever the addresses of
+ * the files' names (the reader's copy is freed with the reader).
  */
 static void
 load_rejects_two_files(void **state)
@@ -1545,15 +1541,14 @@ load_rejects_two_files(void **state)
 	char a[512], b[512], *got;
 
 	(void)state;
-	KNOWN_BUG();
 	got = load_two("load8.db", a, b);
 	assert_string_equal(got, two_rejects);
 	free(got);
 }
 
 /*
- * load-1.9: known bug: the same when the caller passes the two names
- * through one buffer; this happened with the committed load.c too.
+ * load-1.9: the same when the caller passes the two names through one
+ * buffer.
  */
 static void
 load_rejects_same_buffer(void **state)
@@ -1561,7 +1556,6 @@ load_rejects_same_buffer(void **state)
 	char a[512], *got;
 
 	(void)state;
-	KNOWN_BUG();
 	got = load_two("load9.db", a, a);
 	assert_string_equal(got, two_rejects);
 	free(got);
