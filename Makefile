@@ -25,7 +25,7 @@ DEVELOPER ?= 1
 BUILD ?= build
 SAN ?=
 
-PKGS = sqlite3 libxml-2.0 libzstd jansson
+PKGS = sqlite3 libxml-2.0 libzstd jansson nettle
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 # libcsv and libunistring ship no pkg-config file on Debian 12.

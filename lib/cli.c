@@ -114,7 +114,7 @@ tables(const struct thads_opt **all, size_t n, struct option *lo,
 {
 	size_t i, k = 0;
 
-	so[k++] = '+';
+	so[k++] = ':';	/* report a missing argument as ':' */
 	for (i = 0; i < n; i++) {
 		lo[i].name = all[i]->name;
 		lo[i].has_arg = all[i]->arg ? required_argument : no_argument;
@@ -204,7 +204,13 @@ thads_cli_parse(const struct thads_tool *t, int argc, char **argv,
 	opterr = 0;
 	optind = 0;	/* glibc: 0 re-initialises getopt fully, 1 does not */
 	while ((key = getopt_long(argc, argv, so, lo, NULL)) != -1) {
-		if (key == '?' || key == ':') {
+		if (key == ':') {
+			thads_error("option '%s' needs an argument",
+			    argv[optind - 1]);
+			thads_cli_usage(t);
+			return -1;
+		}
+		if (key == '?') {
 			if (optopt && optopt < THADS_OPT_LONG)
 				thads_error("bad option '-%c'", optopt);
 			else
