@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sysexits.h>
 #include <time.h>
 #include <unistd.h>
@@ -177,9 +178,10 @@ summary(struct ctx *c, struct thads_load *l, int commit)
 	    thads_load_read(l), s->inserted, s->updated, s->unchanged,
 	    thads_load_rejected(l), dt, dt > 0 ? thads_load_read(l) / dt : 0.0);
 	if (s->readmitted > 0)
-		fprintf(stderr, "%s: %ld re-admissions linked to earlier "
+		fprintf(stderr, "%s: %ld re-admission%s linked to earlier "
 		    "records (%ld probable, by name and birth date)\n",
-		    thads_progname(), s->readmitted, s->probable);
+		    thads_progname(), s->readmitted,
+		    s->readmitted == 1 ? "" : "s", s->probable);
 }
 
 /*
@@ -213,6 +215,43 @@ drop_scratch(const char *path)
 	(void)unlink(side);
 }
 
+/* Two paths name the same existing file. */
+static int
+same_file(const char *a, const char *b)
+{
+	struct stat sa, sb;
+
+	return stat(a, &sa) == 0 && stat(b, &sb) == 0 &&
+	    sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino;
+}
+
+/*
+ * Refuse operands that cannot work or would destroy data: stdin named
+ * twice, a rejects file that is an input or the database.
+ */
+static int
+check_operands(const struct ctx *c, const char *db, int argc, char **argv)
+{
+	int i, nstdin = 0;
+
+	if (*db == '\0')
+		return thads_error("empty database path");
+	for (i = 0; i < argc; i++) {
+		nstdin += strcmp(argv[i], "-") == 0;
+		if (c->lo.rejects && same_file(c->lo.rejects, argv[i]))
+			return thads_error("the rejects file '%s' is an input",
+			    c->lo.rejects);
+	}
+	if (nstdin > 1)
+		return thads_error("standard input ('-') named more than "
+		    "once");
+	if (c->lo.rejects && (strcmp(c->lo.rejects, db) == 0 ||
+	    same_file(c->lo.rejects, db)))
+		return thads_error("the rejects file '%s' is the database",
+		    c->lo.rejects);
+	return 0;
+}
+
 /* Load every file; returns the exit status. */
 static int
 run(struct thads_db *db, struct ctx *c, int argc, char **argv)
@@ -242,9 +281,6 @@ run(struct thads_db *db, struct ctx *c, int argc, char **argv)
 		    nbad == 1 ? "" : "s");
 	if (thads_load_end(l, commit, &err) != 0)
 		thads_die(&err);
-	/* Nothing was loaded, so a rejects file would only mislead. */
-	if (rc != 0 && c->lo.rejects != NULL && strcmp(c->lo.rejects, "-"))
-		(void)unlink(c->lo.rejects);	/* may not exist yet */
 	if (rc != 0)
 		return thads_exit_status(rc);
 	if (nbad > 0 && c->lo.rejects == NULL)
@@ -280,6 +316,10 @@ main(int argc, char **argv)
 	c.lo.ctx = &c;
 	c.tty = isatty(STDERR_FILENO);
 	c.t0 = now();
+	if (check_operands(&c, cli.db, argc - first, argv + first) != 0) {
+		thads_cli_usage(&tool);
+		return EX_USAGE;
+	}
 	thads_clearerr(&err);
 	if (c.dryrun && access(cli.db, F_OK) != 0)
 		cli.db = scratch_db(c.scratch, sizeof(c.scratch));

@@ -311,6 +311,9 @@ thads_admin_backup(struct thads_db *db, const char *path, int flags,
 	size_t n = strlen(path);
 	int rc;
 
+	if (lstat(path, &sb) == 0 && !S_ISREG(sb.st_mode))
+		return thads_seterr(err, THADS_ECANTCREAT, path, 0,
+		    "not a regular file: refused as a backup");
 	if (!(flags & THADS_WR_FORCE) && lstat(path, &sb) == 0)
 		return thads_seterr(err, THADS_ECANTCREAT, path, 0,
 		    "exists (use --force)");
@@ -391,31 +394,50 @@ check_copy(const char *from, const char *tmp, struct thads_err *err)
 }
 
 /*
- * Make sure no other program is using the database, then fold its WAL
- * in so that nothing of it is left outside the main file.
+ * Take the database for ourselves: in exclusive locking mode the lock
+ * of the first write transaction is kept after it ends, so no other
+ * program can read or write until *h is closed.  Then fold the WAL into
+ * the main file, so that nothing committed is left outside it, and leave
+ * WAL mode: closing *h later must not touch a WAL file by name, since by
+ * then the name belongs to the restored database.  Fails with
+ * THADS_EBUSY while another program is using the database.
  */
 static int
-quiesce(const char *dbpath, long busy_ms, struct thads_err *err)
+quiesce(const char *dbpath, long busy_ms, sqlite3 **h,
+    struct thads_err *err)
 {
-	sqlite3 *h;
-	int rc;
+	static const char *const steps[] = {
+		"PRAGMA locking_mode = EXCLUSIVE", "BEGIN EXCLUSIVE", "COMMIT",
+		"PRAGMA wal_checkpoint(TRUNCATE)", "PRAGMA journal_mode = DELETE"
+	};
+	sqlite3_stmt *st;
+	size_t i;
+	int rc = SQLITE_OK, busy = 0;
 
+	*h = NULL;
 	if (access(dbpath, F_OK) != 0)
 		return 0;
-	if (sqlite3_open_v2(dbpath, &h, SQLITE_OPEN_READWRITE, NULL) !=
-	    SQLITE_OK) {
-		sqlite3_close(h);
+	if (sqlite3_open_v2(dbpath, h, SQLITE_OPEN_READWRITE, NULL) !=
+	    SQLITE_OK)
 		return thads_seterr(err, THADS_EIO, dbpath, 0,
 		    "cannot open the database to replace");
+	sqlite3_busy_timeout(*h, (int)busy_ms);
+	for (i = 0; i < sizeof(steps) / sizeof(steps[0]) && !rc && !busy;
+	    i++) {
+		if ((rc = sqlite3_prepare_v2(*h, steps[i], -1, &st, NULL)))
+			break;
+		while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+			busy |= sqlite3_column_count(st) == 3 &&
+			    sqlite3_column_int(st, 0) != 0;
+		sqlite3_finalize(st);
+		rc = rc == SQLITE_DONE ? SQLITE_OK : rc;
 	}
-	sqlite3_busy_timeout(h, (int)busy_ms);
-	rc = sqlite3_exec(h, "PRAGMA wal_checkpoint(TRUNCATE)", NULL, NULL,
-	    NULL);
-	sqlite3_close(h);
-	if (rc != SQLITE_OK)
-		return thads_seterr(err, THADS_EBUSY, dbpath, 0,
-		    "database in use: stop the other THADS programs first");
-	return 0;
+	if (rc == SQLITE_OK && !busy)
+		return 0;
+	sqlite3_close(*h);
+	*h = NULL;
+	return thads_seterr(err, THADS_EBUSY, dbpath, 0,
+	    "database in use: stop the other THADS programs first");
 }
 
 /* Keep the database being replaced as DB.before-restore-TIME. */
@@ -428,13 +450,25 @@ set_aside(const char *dbpath, struct thads_err *err)
 
 	if (access(dbpath, F_OK) != 0)
 		return 0;
+	int n;
+
 	gmtime_r(&t, &tm);
 	strftime(stamp, sizeof(stamp), "%Y%m%dT%H%M%SZ", &tm);
-	snprintf(aside, sizeof(aside), "%s.before-restore-%s", dbpath, stamp);
-	if (link(dbpath, aside) != 0)
-		return thads_seterr(err, THADS_ECANTCREAT, aside, 0,
-		    "cannot keep the current database: %s", strerror(errno));
-	return 0;
+	/* Two restores within a second get -1, -2, ... */
+	for (n = 0; n < 100; n++) {
+		if (n == 0)
+			snprintf(aside, sizeof(aside), "%s.before-restore-%s",
+			    dbpath, stamp);
+		else
+			snprintf(aside, sizeof(aside), "%s.before-restore-%s-%d",
+			    dbpath, stamp, n);
+		if (link(dbpath, aside) == 0)
+			return 0;
+		if (errno != EEXIST)
+			break;
+	}
+	return thads_seterr(err, THADS_ECANTCREAT, aside, 0,
+	    "cannot keep the current database: %s", strerror(errno));
 }
 
 static int
@@ -458,6 +492,7 @@ thads_admin_restore(const char *from, const char *dbpath, int noverify,
     long busy_ms, struct thads_err *err)
 {
 	char tmp[4200], side[4300];
+	sqlite3 *lock = NULL;
 	int rc;
 
 	if (!noverify && (rc = verify_sum(from, err)) != 0)
@@ -466,18 +501,21 @@ thads_admin_restore(const char *from, const char *dbpath, int noverify,
 		return rc;
 	if ((rc = unpack(from, tmp, err)) == 0 &&
 	    (rc = check_copy(from, tmp, err)) == 0 &&
-	    (rc = quiesce(dbpath, busy_ms, err)) == 0 &&
-	    (rc = set_aside(dbpath, err)) == 0 && rename(tmp, dbpath) != 0)
-		rc = thads_seterr(err, THADS_ECANTCREAT, dbpath, 0,
-		    "cannot rename into place: %s", strerror(errno));
-	if (rc != 0) {
-		(void)unlink(tmp);	/* the database was not touched */
-		return rc;
+	    (rc = quiesce(dbpath, busy_ms, &lock, err)) == 0) {
+		/* The old side files describe the old file: remove them
+		 * while it is still locked, before its name is reused. */
+		snprintf(side, sizeof(side), "%s-wal", dbpath);
+		(void)unlink(side);
+		snprintf(side, sizeof(side), "%s-shm", dbpath);
+		(void)unlink(side);
+		if ((rc = set_aside(dbpath, err)) == 0 &&
+		    rename(tmp, dbpath) != 0)
+			rc = thads_seterr(err, THADS_ECANTCREAT, dbpath, 0,
+			    "cannot rename into place: %s", strerror(errno));
 	}
-	/* Side files of the old database describe a file that is gone. */
-	snprintf(side, sizeof(side), "%s-wal", dbpath);
-	(void)unlink(side);
-	snprintf(side, sizeof(side), "%s-shm", dbpath);
-	(void)unlink(side);
-	return 0;
+	if (rc != 0)
+		(void)unlink(tmp);	/* the database was not touched */
+	if (lock != NULL)
+		sqlite3_close(lock);
+	return rc;
 }

@@ -44,16 +44,29 @@ thads_diag_get_level(void)
 	return level;
 }
 
+/* Replace control characters, so that a line stays one line. */
+static void
+defang(char *s)
+{
+	for (; *s; s++)
+		if ((unsigned char)*s < 0x20 || *s == 0x7f)
+			*s = '?';
+}
+
 /* Write one line: the program name, an optional place, the message. */
 static void
-emit(const char *file, long line, const char *fmt, va_list ap)
+emit(const char *where, long line, const char *fmt, va_list ap)
 {
-	char msg[1024], *p;
+	char msg[1024], fbuf[512];
+	const char *file = NULL;
 
 	vsnprintf(msg, sizeof(msg), fmt, ap);
-	for (p = msg; *p; p++)
-		if ((unsigned char)*p < 0x20 || *p == 0x7f)
-			*p = '?';
+	defang(msg);
+	if (where != NULL) {
+		snprintf(fbuf, sizeof(fbuf), "%s", where);
+		defang(fbuf);
+		file = fbuf;
+	}
 	if (file != NULL && *file != '\0' && line > 0)
 		fprintf(stderr, "%s: %s:%ld: %s\n", progname, file, line, msg);
 	else if (file != NULL && *file != '\0')

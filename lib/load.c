@@ -1,9 +1,12 @@
 /*
  * load.c: reading input files and feeding their rows to the importer.
  */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "csv.h"
 #include "load.h"
@@ -26,8 +29,60 @@ struct thads_load {
 	long	 read;
 	long	 rejected;
 	long	 nfiles;	/* files started, for the XML rejects */
+	char	 rtmp[4200];	/* the rejects file's temporary name */
 	long long done_before;	/* bytes of the files already read */
 };
+
+/*
+ * The rejects file is written under a temporary name beside it and put
+ * in place only when the load is committed: a load that fails or a dry
+ * run leaves an existing file as it was and creates none.  It must be a
+ * regular file, never a link or a device, and not exist unless
+ * THADS_WR_FORCE was given.
+ */
+static int
+open_rejects(struct thads_load *l, struct thads_err *err)
+{
+	const char *path = l->o.rejects;
+	size_t n = strlen(path);
+	int zst = n > 4 && strcmp(path + n - 4, ".zst") == 0, fd;
+	struct stat sb;
+
+	if (lstat(path, &sb) == 0 && !S_ISREG(sb.st_mode))
+		return thads_seterr(err, THADS_ECANTCREAT, path, 0,
+		    "not a regular file: refused as a rejects file");
+	if (lstat(path, &sb) == 0 && !(l->o.rejects_flags & THADS_WR_FORCE))
+		return thads_seterr(err, THADS_ECANTCREAT, path, 0,
+		    "exists (use --force)");
+	if (snprintf(l->rtmp, sizeof(l->rtmp), "%s.tmp-XXXXXX%s", path,
+	    zst ? ".zst" : "") >= (int)sizeof(l->rtmp))
+		return thads_seterr(err, THADS_ECANTCREAT, path, 0,
+		    "path too long");
+	if ((fd = mkstemps(l->rtmp, zst ? 4 : 0)) < 0) {
+		l->rtmp[0] = '\0';
+		return thads_seterr(err, THADS_ECANTCREAT, path, 0,
+		    "cannot create a file beside it: %s", strerror(errno));
+	}
+	close(fd);
+	return thads_wr_open(l->rtmp, THADS_WR_FORCE | THADS_WR_NOFOLLOW,
+	    &l->rw, err);
+}
+
+/* Put the rejects in place, or drop them; 0 or an error code. */
+static int
+close_rejects(struct thads_load *l, int keep, struct thads_err *err)
+{
+	if (l->rtmp[0] == '\0')
+		return 0;
+	if (keep && rename(l->rtmp, l->o.rejects) == 0)
+		return 0;
+	if (keep)
+		thads_seterr(err, THADS_ECANTCREAT, l->o.rejects, 0,
+		    "cannot put the rejects file in place: %s",
+		    strerror(errno));
+	(void)unlink(l->rtmp);	/* not kept: a partial file helps nobody */
+	return keep ? THADS_ECANTCREAT : 0;
+}
 
 int
 thads_load_begin(struct thads_db *db, const struct thads_load_opts *o,
@@ -42,8 +97,7 @@ thads_load_begin(struct thads_db *db, const struct thads_load_opts *o,
 	l->o = *o;
 	if (o->map != NULL && (rc = thads_map_load(o->map, &l->map, err)))
 		goto fail;
-	if (o->rejects != NULL && (rc = thads_wr_open(o->rejects,
-	    (int)o->rejects_flags, &l->rw, err)))
+	if (o->rejects != NULL && (rc = open_rejects(l, err)))
 		goto fail;
 	if ((rc = thads_db_begin(db, err)) ||
 	    (rc = thads_import_new(db, &l->im, err)))
@@ -396,7 +450,7 @@ thads_load_file(struct thads_load *l, const char *path,
 int
 thads_load_end(struct thads_load *l, int commit, struct thads_err *err)
 {
-	int rc = 0, wrc = 0;
+	int rc = 0, wrc = 0, crc;
 
 	if (l == NULL)
 		return 0;
@@ -411,9 +465,10 @@ thads_load_end(struct thads_load *l, int commit, struct thads_err *err)
 		rc = thads_db_commit(l->db, err);
 	else
 		rc = thads_db_rollback(l->db);
+	crc = close_rejects(l, commit && wrc == 0 && rc == 0, err);
 	thads_rec_clear(&l->rec);
 	thads_map_free(l->map);
 	free(l->rec.extra);
 	free(l);
-	return wrc ? wrc : rc;
+	return wrc ? wrc : rc ? rc : crc;
 }

@@ -141,12 +141,13 @@ expect_fail 64 'a bad option exits 64' '
 expect_ok 'a bad option: usage on stderr, nothing on stdout, no state created' '
 	sh "$DAILY" -x -s s5 >out 2>err;
 	[ ! -s out ] &&
-	grep -qx "usage: thads-daily \[-d db\] \[-s state-dir\] \[-m mapping-dir\]" err &&
+	grep -qx "usage: thads-daily \[-hV\] \[-d db\] \[-s state-dir\] \[-m mapping-dir\]" err &&
 	[ ! -e s5 ]'
 
-expect_ok 'a bad option: every stderr line starts with "thads-daily: " or "usage: "' '
+expect_ok 'a bad option: stderr holds the message, the usage line and the hint' '
 	sh "$DAILY" -x -s s5 >out 2>err;
-	! grep -v -e "^thads-daily: " -e "^usage: thads-daily " err'
+	! grep -v -e "^thads-daily: " -e "^usage: thads-daily " \
+	    -e "^Try .thads-daily --help. for more information.$" err'
 
 expect_fail 64 'an operand (the job takes none) exits 64' '
 	sh "$DAILY" -s s5 extra >out 2>err'
