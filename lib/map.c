@@ -1303,18 +1303,12 @@ identity_rule(struct thads_map *m, const char *name, size_t i,
     const char *input, long line, struct thads_err *err)
 {
 	struct rule *r;
-	size_t k;
 	int fid = -1, extra;
 
 	extra = strncmp(name, "extra.", 6) == 0 && is_name(name + 6, 0);
 	if (!extra && (fid = thads_field_find(name)) < 0)
 		return thads_seterr(err, THADS_EDATA, input, line,
 		    "unknown column '%.*s' (column %zu)", SHOWN, name, i + 1);
-	for (k = 0; k < m->nrule; k++)
-		if (strcmp(m->rule[k].name, name) == 0)
-			return thads_seterr(err, THADS_EDATA, input, line,
-			    "duplicate column '%s' (columns %ld and %zu)",
-			    name, m->rule[k].col + 1, i + 1);
 	if ((r = grow(m->rule, &m->rulecap, m->nrule, sizeof(*r))) == NULL)
 		return nomem(err);
 	m->rule = r;
@@ -1328,6 +1322,50 @@ identity_rule(struct thads_map *m, const char *name, size_t i,
 	r->src = SRC_COLUMN;
 	r->col = (long)i;
 	return 0;
+}
+
+/* Order rules by name, then by column: for qsort(). */
+static int
+by_name(const void *a, const void *b)
+{
+	const struct rule *x = *(const struct rule *const *)a;
+	const struct rule *y = *(const struct rule *const *)b;
+	int c = strcmp(x->name, y->name);
+
+	return c != 0 ? c : (x->col > y->col) - (x->col < y->col);
+}
+
+/*
+ * A column named twice.  Sorting keeps this O(n log n): a header of a
+ * hundred thousand columns must not take minutes.  Of several
+ * duplicates, the one whose second column comes first is reported.
+ */
+static int
+duplicates(struct thads_map *m, const char *input, long line,
+    struct thads_err *err)
+{
+	const struct rule **v, *a = NULL, *b = NULL;
+	size_t i;
+
+	if (m->nrule < 2)
+		return 0;
+	if ((v = malloc(m->nrule * sizeof(*v))) == NULL)
+		return nomem(err);
+	for (i = 0; i < m->nrule; i++)
+		v[i] = &m->rule[i];
+	qsort(v, m->nrule, sizeof(*v), by_name);
+	for (i = 1; i < m->nrule; i++)
+		if (strcmp(v[i - 1]->name, v[i]->name) == 0 &&
+		    (b == NULL || v[i]->col < b->col)) {
+			a = v[i - 1];
+			b = v[i];
+		}
+	free(v);
+	if (b == NULL)
+		return 0;
+	return thads_seterr(err, THADS_EDATA, input, line,
+	    "duplicate column '%s' (columns %ld and %ld)", a->name,
+	    a->col + 1, b->col + 1);
 }
 
 static int
@@ -1346,7 +1384,7 @@ bind_identity(struct thads_map *m, const struct thads_row *h,
 		if ((rc = identity_rule(m, p, i, input, h->line, err)) != 0)
 			return rc;
 	}
-	return 0;
+	return duplicates(m, input, h->line, err);
 }
 
 int
