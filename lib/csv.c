@@ -426,9 +426,11 @@ feed(struct thads_csv *c)
 	used = csv_parse(&c->p, s, n, on_field, on_row, c);
 	if (c->failed)
 		return c->failed;
+	/* In strict mode libcsv's only parse error is a misplaced quote. */
 	if (used < n && csv_error(&c->p) == CSV_EPARSE)
-		return fail(c, THADS_EDATA, c->line, "%s at byte %ld",
-		    csv_strerror(CSV_EPARSE), c->col + (long)used + 1);
+		return fail(c, THADS_EDATA, c->line, "misplaced quote at byte "
+		    "%ld (a field with a quote in it must be quoted whole, "
+		    "with the quote doubled)", c->col + (long)used + 1);
 	if (used < n)	/* CSV_ENOMEM or CSV_ETOOBIG */
 		return fail(c, THADS_ENOMEM, c->line, "out of memory");
 	if (c->p.entry_pos > c->maxfield)

@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -137,9 +138,9 @@ infmt(const struct thads_load *l, const char *path)
 		return l->o.infmt;
 	if (n > 4 && strcmp(path + n - 4, ".zst") == 0)
 		n -= 4;
-	if (n > 4 && strncmp(path + n - 4, ".xml", 4) == 0)
+	if (n > 4 && strncasecmp(path + n - 4, ".xml", 4) == 0)
 		return THADS_IN_XML;
-	if (n > 4 && strncmp(path + n - 4, ".tsv", 4) == 0)
+	if (n > 4 && strncasecmp(path + n - 4, ".tsv", 4) == 0)
 		return THADS_IN_TSV;
 	return THADS_IN_CSV;
 }

@@ -124,7 +124,7 @@ thads-import: bad-nul.csv:3: NUL byte at byte 22
 EOF
 
 refused 'stray double quote inside an unquoted field: exit 65, line 2, byte 38' 65 bad-stray-quote.csv <<\EOF
-thads-import: bad-stray-quote.csv:2: error parsing data while strict checking enabled at byte 38
+thads-import: bad-stray-quote.csv:2: misplaced quote at byte 38 (a field with a quote in it must be quoted whole, with the quote doubled)
 EOF
 
 refused 'quoted field never closed: exit 65, the line where it starts' 65 bad-unterminated-quote.csv <<\EOF

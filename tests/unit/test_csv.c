@@ -308,13 +308,16 @@ test_strict(void **state)
 {
 	(void)state;
 	EXPECT_FAIL("a,b\nc,d\"e\n", THADS_EDATA, 2,
-	    "error parsing data while strict checking enabled at byte 4",
+	    "misplaced quote at byte 4 (a field with a quote in it must be "
+	    "quoted whole, with the quote doubled)",
 	    "1-1:a|b\n");
 	EXPECT_FAIL("\"a\"b,c\n", THADS_EDATA, 1,
-	    "error parsing data while strict checking enabled at byte 4",
+	    "misplaced quote at byte 4 (a field with a quote in it must be "
+	    "quoted whole, with the quote doubled)",
 	    "");
 	EXPECT_FAIL("\"a\" ,c\n", THADS_EDATA, 1,
-	    "error parsing data while strict checking enabled at byte 4",
+	    "misplaced quote at byte 4 (a field with a quote in it must be "
+	    "quoted whole, with the quote doubled)",
 	    "");
 }
 
