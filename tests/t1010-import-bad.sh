@@ -205,7 +205,7 @@ expect_ok '--rejects: the rejects file is mode 0600 (it holds personal data)' '
 
 echo 'not to be overwritten' >old-rejects.csv
 refused 'existing rejects file without --force: exit 73, nothing loaded' 73 --rejects old-rejects.csv bad-several.csv <<\EOF
-thads-import: old-rejects.csv: 'old-rejects.csv' exists (use --force)
+thads-import: old-rejects.csv: exists (use --force)
 EOF
 
 expect_ok 'existing rejects file without --force is left as it was' '
