@@ -37,7 +37,8 @@ static const struct thads_opt db_opts[] = {
 };
 
 static const struct thads_opt out_opts[] = {
-	{ "format", 'f', "FMT", "output: csv, tsv, jsonl, xml or table" },
+	{ "format", 'f', "FMT",
+	    "output: csv, tsv, jsonl, xml, table, xlsx or html" },
 	{ "raw", O_RAW, NULL, "do not neutralise spreadsheet formulas" },
 	{ "no-header", O_NOHEADER, NULL, "no header row" },
 	{ NULL, 0, NULL, NULL }
@@ -102,8 +103,13 @@ thads_cli_defaults(struct thads_cli *c)
 	const char *env = getenv("THADS_DB");
 
 	memset(c, 0, sizeof(*c));
+	const char *busy = getenv("THADS_BUSY_TIMEOUT");
+	long ms;
+
 	c->db = env && *env ? env : "thads.db";
 	c->busy_ms = 10000;
+	if (busy != NULL && thads_parse_long(busy, 0, 3600000, &ms) == 0)
+		c->busy_ms = ms;
 	c->fmt = THADS_FMT_TABLE;
 }
 
@@ -138,6 +144,7 @@ static int
 common(const struct thads_tool *t, int key, char *arg, struct thads_cli *c,
     int *status)
 {
+	const char *const *x;
 	long v;
 
 	switch (key) {
@@ -175,9 +182,15 @@ common(const struct thads_tool *t, int key, char *arg, struct thads_cli *c,
 	if (t->flags & THADS_CLI_OUTPUT) {
 		switch (key) {
 		case 'f':
-			if (thads_fmt_parse(arg, &c->fmt) != 0)
-				return thads_error("unknown format '%s'", arg);
-			return 0;
+			c->xfmt = NULL;
+			if (thads_fmt_parse(arg, &c->fmt) == 0)
+				return 0;
+			for (x = t->xfmts; x != NULL && *x != NULL; x++)
+				if (strcmp(arg, *x) == 0) {
+					c->xfmt = *x;
+					return 0;
+				}
+			return thads_error("unknown format '%s'", arg);
 		case O_RAW:
 			c->outflags |= THADS_OUT_RAW;
 			return 0;

@@ -46,6 +46,12 @@ struct thads_tool {
 	const char *purpose;	/* one sentence for --help */
 	unsigned flags;		/* THADS_CLI_* */
 	const struct thads_opt *opts;	/* the tool's own, ended by {0} */
+	/*
+	 * More --format names that the tool writes itself, NULL-ended, or
+	 * NULL (thads-geofence's "geojson"): one of them chosen sets
+	 * struct thads_cli's xfmt instead of fmt.
+	 */
+	const char *const *xfmts;
 };
 
 struct thads_cli {
@@ -55,6 +61,7 @@ struct thads_cli {
 	int	 verbose;	/* count of -v */
 	int	 quiet;		/* -q given */
 	enum thads_fmt fmt;	/* --format, default given by the tool */
+	const char *xfmt;	/* --format, one of the tool's xfmts, or NULL */
 	unsigned outflags;	/* THADS_OUT_* from --raw, --no-header */
 };
 
@@ -74,7 +81,10 @@ typedef int thads_opt_fn(int key, char *arg, void *ctx);
 int	thads_cli_parse(const struct thads_tool *tool, int argc, char **argv,
 	    struct thads_cli *cli, thads_opt_fn *fn, void *ctx, int *status);
 
-/* Fill cli with the defaults: $THADS_DB or ./thads.db, 10 s, table. */
+/*
+ * Fill cli with the defaults: $THADS_DB or ./thads.db; a busy timeout of
+ * $THADS_BUSY_TIMEOUT milliseconds, else 10 s; table output.
+ */
 void	thads_cli_defaults(struct thads_cli *cli);
 
 /* Print the usage line and a hint to stderr. */

@@ -301,4 +301,31 @@ thads-import: bad-entity-bomb.xml:2: DOCTYPE not allowed
 EOF
 fi
 
+# The rejects file can never destroy data.
+expect_fail 64 'a rejects file that is an input is refused before anything is read' '
+	cp "$TESTDATA/import/good-persons.csv" in.csv && sum=$(sha256sum in.csv) &&
+	thads-import -d r1.db -r in.csv --force in.csv 2>err; st=$?;
+	[ "$(sha256sum in.csv)" = "$sum" ] &&
+	grep -q "the rejects file .in.csv. is an input" err && exit $st'
+expect_fail 64 'a rejects file that is the database is refused' '
+	thads-import -q -d r2.db "$TESTDATA/import/good-persons.csv" &&
+	sum=$(sha256sum r2.db) &&
+	thads-import -d r2.db -r r2.db --force "$TESTDATA/import/good-persons.csv";
+	st=$?; [ "$(sha256sum r2.db)" = "$sum" ] && exit $st'
+expect_fail 73 'a rejects path that is a symbolic link is refused, even with --force' '
+	echo keep >target && ln -s target link.csv &&
+	thads-import -d r3.db -r link.csv --force \
+	    "$TESTDATA/import/bad-several.csv"; st=$?;
+	[ "$(cat target)" = keep ] && exit $st'
+expect_ok '--dry-run with --rejects creates no rejects file' '
+	thads-import -q -n -d r4.db -r dry.csv "$TESTDATA/import/bad-several.csv" >/dev/null;
+	[ ! -e dry.csv ] && [ -z "$(ls | grep tmp-)" ]'
+expect_ok 'a failed load leaves an existing rejects file as it was' '
+	echo OLD >old2.csv &&
+	thads-import -q -d r5.db -r old2.csv --force \
+	    "$TESTDATA/import/bad-several.csv" /nonexistent.csv;
+	[ "$(cat old2.csv)" = OLD ]'
+expect_fail 64 'stdin named twice is a usage error' '
+	thads-import -d r6.db - - </dev/null'
+
 test_done

@@ -152,4 +152,36 @@ expect_ok 'a bad option: stderr holds the message, the usage line and the hint' 
 expect_fail 64 'an operand (the job takes none) exits 64' '
 	sh "$DAILY" -s s5 extra >out 2>err'
 
+expect_ok 'two files of one name in one run keep distinct names in done/' '
+	mkdir -p s7/incoming/nyc-doc-daily &&
+	cp "$TESTDATA/import/good-persons.csv" s7/incoming/a_20190101.csv &&
+	cp "$TESTDATA/records/nyc-doc-dic-20190101-foil.csv" \
+	    s7/incoming/nyc-doc-daily/a_20190101.csv &&
+	sh "$DAILY" -s s7 -m "$SRCDIR/mappings" -d s7.db 2>err;
+	[ "$(ls s7/done | grep -c "a_20190101\.csv$")" -eq 2 ] &&
+	[ "$(ls s7/done | grep -c "a_20190101\.csv\.log$")" -eq 2 ]'
+expect_ok 'symbolic links and hidden files in incoming/ are left alone' '
+	mkdir -p s8/incoming && ln -s /etc/passwd s8/incoming/link.csv &&
+	cp "$TESTDATA/import/good-persons.csv" s8/incoming/.partial.csv &&
+	sh "$DAILY" -s s8 -d s8.db 2>err &&
+	[ -L s8/incoming/link.csv ] && [ -f s8/incoming/.partial.csv ] &&
+	[ -z "$(ls -A s8/done)$(ls -A s8/failed)" ] && ! grep -q root err'
+expect_ok 'files the job makes are private even under umask 000' '
+	mkdir -p s9/incoming &&
+	cp "$TESTDATA/import/good-persons.csv" s9/incoming/p.csv &&
+	(umask 000; sh "$DAILY" -s s9 -d s9.db 2>err) &&
+	[ "$(stat -c %a s9/done)" = 700 ] &&
+	[ "$(stat -c %a s9/done/$(ls s9/done | grep log$))" = 600 ]'
+expect_ok 'a busy database leaves the file in incoming/ and exits 1' '
+	mkdir -p s10/incoming &&
+	cp "$TESTDATA/import/good-persons.csv" s10/incoming/p.csv &&
+	thads-import -q -d s10.db "$TESTDATA/import/good-persons.csv" &&
+	{ sqlite3 s10.db "BEGIN IMMEDIATE; SELECT count(*) FROM
+	    (WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x+1 FROM c
+	    WHERE x < 20000000) SELECT x FROM c); COMMIT;" >/dev/null & } &&
+	sleep 0.3 &&
+	THADS_BUSY_TIMEOUT=100 sh "$DAILY" -s s10 -d s10.db 2>err; st=$?; wait;
+	[ $st -eq 1 ] && [ -f s10/incoming/p.csv ] &&
+	grep -q "left in incoming/" err'
+
 test_done

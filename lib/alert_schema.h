@@ -1,0 +1,19 @@
+/*
+ * alert_schema.h: the tables of thads-alert, as one schema migration.
+ *
+ * thads_schema_alert is meant for the migrations list of schema.c.
+ * Until it is there, thads-alert creates the tables itself when it
+ * opens a database read-write (thads_alert_schema_ensure()); every
+ * statement is CREATE ... IF NOT EXISTS so that both ways give the
+ * same database.
+ *
+ *	alert_seen		the alerts already emitted, for --new-only
+ *	alert_ack		the alerts an officer acknowledged
+ *	sentence_override	dates set by an officer, with a reason
+ */
+#ifndef THADS_ALERT_SCHEMA_H
+#define THADS_ALERT_SCHEMA_H
+
+extern const char thads_schema_alert[];
+
+#endif /* THADS_ALERT_SCHEMA_H */
