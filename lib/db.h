@@ -26,11 +26,13 @@ struct thads_db {
 	sqlite3	*h;
 	char	*path;
 	int	 intx;		/* inside a write transaction */
+	unsigned long tx;	/* write transactions begun so far */
 	int	 world_readable;	/* others may read the file: warn */
 	const char *tool;	/* for the audit trail */
 	char	 user[64];	/* OS user, for the audit trail */
 	const char *actor;	/* --actor, or NULL */
 	sqlite3_stmt *audit_st;	/* prepared once, reused */
+	struct thads_auditq *auditq;	/* entries not yet written */
 };
 
 /* The schema version this build writes. */
@@ -78,6 +80,25 @@ int	thads_db_fail(struct thads_db *db, int rc, struct thads_err *err);
 int	thads_db_audit(struct thads_db *db, const char *action,
 	    const char *tbl, long long rowid, const char *key, const char *old,
 	    const char *new, const char *reason, struct thads_err *err);
+
+/*
+ * Queue an entry for the audit trail, inside a write transaction, with
+ * the same arguments as thads_db_audit(): the strings are copied, and
+ * the queue is written as
+ * one multi-row INSERT when it is full, which costs much less than one
+ * statement per entry on a large import.  thads_db_commit() and
+ * thads_db_audit() write what is queued first, and thads_db_rollback()
+ * drops it, so entries keep their order and live or die with their
+ * transaction.  The time of an entry is that of the call.  Returns 0,
+ * THADS_ENOMEM, or the error of writing a full queue (THADS_EDB,
+ * THADS_EBUSY), after which the transaction must be rolled back.
+ */
+int	thads_db_audit_queue(struct thads_db *db, const char *action,
+	    const char *tbl, long long rowid, const char *key, const char *old,
+	    const char *new, const char *reason, struct thads_err *err);
+
+/* Write the queued audit entries now.  Returns as thads_db_audit(). */
+int	thads_db_audit_flush(struct thads_db *db, struct thads_err *err);
 
 /* Current UTC time as "YYYY-MM-DDTHH:MM:SSZ" into buf (at least 21). */
 void	thads_now_utc(char *buf, size_t size);

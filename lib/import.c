@@ -7,11 +7,11 @@
  * these static tables only: no value from the input ever becomes SQL
  * text, every value is bound.
  */
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-#include <jansson.h>
+#include <time.h>
 
 #include "import.h"
 #include "text.h"
@@ -130,34 +130,146 @@ struct stmts {
 	sqlite3_stmt *update;
 };
 
-/* A small cache of facility codes, since most rows name the same few. */
-#define FCACHE 32
+/*
+ * A direct-mapped cache of facility codes and their row ids: most rows
+ * name one of a few facilities, and a lookup would cost a B-tree search
+ * per row.  A code longer than the slot is never cached.
+ */
+#define FCACHE 256
+
+struct fslot {
+	char	 code[40];
+	long long id;
+};
+
+/* A growable byte buffer; nomem records a failed growth. */
+struct buf {
+	char	*p;
+	size_t	 n;
+	size_t	 cap;
+	int	 nomem;
+};
 
 struct thads_import {
 	struct thads_db *db;
 	struct stmts st[NKINDS];
-	sqlite3_stmt *by_natid, *by_name;
-	sqlite3_stmt *sp_begin, *sp_release, *sp_rollback;
-	struct {
-		char	*code;
-		long long id;
-	} fcache[FCACHE];
-	size_t	 fnext;
+	sqlite3_stmt *by_natid, *by_name, *readm;
+	struct fslot fcache[FCACHE];
+	unsigned long fcache_tx;	/* db->tx the cache was filled in */
 	struct thads_import_stats stats;
 
 	/* The record being applied. */
 	const struct thads_rec *rec;
+	unsigned has;		/* bit k: the record carries kind k */
+	int	 wrote;		/* rows written for this record */
+	int	 person_new;	/* the person was inserted by this record */
 	long long person_id;
 	const char *match;	/* how the person was found, or "new" */
-	char	*vals[MAXCOLS];	/* values to write, one per column */
-	char	*old[MAXCOLS];	/* values stored, one per column */
+	const char *vals[MAXCOLS];	/* values to write, one per column */
+	const char *old[MAXCOLS];	/* values stored, one per column */
+	struct buf oldbuf;	/* holds the strings of old */
+	struct buf extra;	/* the extra values as JSON */
+	struct buf jold, jnew;	/* audit values as JSON */
 	char	 facility_id[24];
-	char	*extra_json;
 	char	*folded;
 	char	 keys[THADS_K_COUNT][160];
 	enum thads_action act[THADS_K_COUNT];
+	time_t	 now_t;
 	char	 now[32];
 };
+
+static int
+reserve(struct buf *b, size_t more)
+{
+	size_t cap;
+	char *p;
+
+	if (b->n + more <= b->cap)
+		return 0;
+	cap = b->cap ? b->cap : 256;
+	while (cap < b->n + more)
+		cap *= 2;
+	if ((p = realloc(b->p, cap)) == NULL) {
+		b->nomem = 1;
+		return -1;
+	}
+	b->p = p;
+	b->cap = cap;
+	return 0;
+}
+
+static void
+add(struct buf *b, const char *s, size_t len)
+{
+	if (reserve(b, len) != 0)
+		return;
+	memcpy(b->p + b->n, s, len);
+	b->n += len;
+}
+
+/*
+ * Add s as a JSON string (RFC 8259): quote, backslash and the control
+ * characters escaped, everything else as it is.  Values reach the
+ * importer as valid UTF-8 (thads_import_rec() checks), so the result
+ * is valid UTF-8 too.
+ */
+static void
+add_jstr(struct buf *b, const char *s)
+{
+	static const char hex[] = "0123456789abcdef";
+	const unsigned char *p = (const unsigned char *)s, *run = p;
+	char esc[6] = { '\\', 'u', '0', '0', 0, 0 };
+
+	add(b, "\"", 1);
+	for (; *p != '\0'; p++) {
+		if (*p >= 0x20 && *p != '"' && *p != '\\')
+			continue;
+		add(b, (const char *)run, (size_t)(p - run));
+		run = p + 1;
+		if (*p == '"' || *p == '\\') {
+			esc[1] = (char)*p;
+			add(b, esc, 2);
+		} else if (*p == '\n' || *p == '\t' || *p == '\r') {
+			esc[1] = *p == '\n' ? 'n' : *p == '\t' ? 't' : 'r';
+			add(b, esc, 2);
+		} else {
+			esc[1] = 'u';
+			esc[4] = hex[*p >> 4];
+			esc[5] = hex[*p & 0xf];
+			add(b, esc, 6);
+		}
+	}
+	add(b, (const char *)run, (size_t)(p - run));
+	add(b, "\"", 1);
+}
+
+/* Add "key":"value" to a JSON object being built (open brace written). */
+static void
+add_member(struct buf *b, const char *key, const char *val)
+{
+	if (b->n > 1)
+		add(b, ",", 1);
+	add_jstr(b, key);
+	add(b, ":", 1);
+	add_jstr(b, val);
+}
+
+/* Start and end a JSON object; end NUL-terminates it. */
+static void
+obj_begin(struct buf *b)
+{
+	b->n = 0;
+	b->nomem = 0;
+	add(b, "{", 1);
+}
+
+static int
+obj_end(struct buf *b)
+{
+	add(b, "}", 2);		/* with the NUL */
+	b->n--;
+	return b->nomem ? THADS_ENOMEM : 0;
+}
 
 /* Put together "a, b, c" or "a = ?, b = ?": each follows every name. */
 static void
@@ -213,8 +325,13 @@ prepare_person(struct thads_import *im, struct thads_err *err)
 	if ((rc = thads_db_prepare(im->db, sql, &im->by_natid, err)))
 		return rc;
 	snprintf(sql, sizeof(sql), "SELECT id, %s FROM person "
-	    "WHERE name_folded = ? AND birth_date = ? LIMIT 2", cols);
-	return thads_db_prepare(im->db, sql, &im->by_name, err);
+	    "WHERE name_folded = ?1 AND birth_date = ?2 "
+	    "AND (?3 IS NULL OR ext_id IS NULL) "
+	    "AND (?4 IS NULL OR national_id IS NULL) LIMIT 2", cols);
+	if ((rc = thads_db_prepare(im->db, sql, &im->by_name, err)))
+		return rc;
+	return thads_db_prepare(im->db, "SELECT 1 FROM episode WHERE "
+	    "person_id = ? AND id <> ? LIMIT 1", &im->readm, err);
 }
 
 int
@@ -232,13 +349,6 @@ thads_import_new(struct thads_db *db, struct thads_import **out,
 		rc = prepare_kind(im, &kinds[i], &im->st[i], err);
 	if (rc == 0)
 		rc = prepare_person(im, err);
-	if (rc == 0)
-		rc = thads_db_prepare(db, "SAVEPOINT rec", &im->sp_begin, err);
-	if (rc == 0)
-		rc = thads_db_prepare(db, "RELEASE rec", &im->sp_release, err);
-	if (rc == 0)
-		rc = thads_db_prepare(db, "ROLLBACK TO rec", &im->sp_rollback,
-		    err);
 	if (rc != 0) {
 		thads_import_free(im);
 		return rc;
@@ -261,12 +371,11 @@ thads_import_free(struct thads_import *im)
 	}
 	sqlite3_finalize(im->by_natid);
 	sqlite3_finalize(im->by_name);
-	sqlite3_finalize(im->sp_begin);
-	sqlite3_finalize(im->sp_release);
-	sqlite3_finalize(im->sp_rollback);
-	for (i = 0; i < FCACHE; i++)
-		free(im->fcache[i].code);
-	free(im->extra_json);
+	sqlite3_finalize(im->readm);
+	free(im->oldbuf.p);
+	free(im->extra.p);
+	free(im->jold.p);
+	free(im->jnew.p);
 	free(im->folded);
 	free(im);
 }
@@ -286,20 +395,29 @@ thads_import_action(const struct thads_import *im, enum thads_kind k,
 	return im->act[k];
 }
 
-/* Run a statement that returns no row; reset it. */
+/*
+ * Run a statement that writes one row; reset it.  A constraint failure
+ * is the record's fault (THADS_EDATA) only on the record's first write:
+ * see thads_import_rec() for why no later write can meet one.
+ */
 static int
 run(struct thads_import *im, sqlite3_stmt *st, struct thads_err *err)
 {
 	int rc = sqlite3_step(st);
 
 	sqlite3_reset(st);
-	sqlite3_clear_bindings(st);
-	if (rc == SQLITE_DONE)
+	if (rc == SQLITE_DONE) {
+		im->wrote++;
 		return 0;
-	if ((rc & 0xff) == SQLITE_CONSTRAINT)
+	}
+	if ((rc & 0xff) == SQLITE_CONSTRAINT && im->wrote == 0)
 		return thads_seterr(err, THADS_EDATA, im->rec->file,
 		    im->rec->line, "conflicts with a stored record: %s",
 		    sqlite3_errmsg(im->db->h));
+	if ((rc & 0xff) == SQLITE_CONSTRAINT)
+		return thads_seterr(err, THADS_ESOFTWARE, im->rec->file,
+		    im->rec->line, "internal error: conflict after the "
+		    "record's first write: %s", sqlite3_errmsg(im->db->h));
 	return thads_db_fail(im->db, rc, err);
 }
 
@@ -312,45 +430,59 @@ bind_text(sqlite3_stmt *st, int i, const char *s)
 		sqlite3_bind_null(st, i);
 }
 
-static void
-free_old(struct thads_import *im)
+/*
+ * Copy the stored values of the row st is on into im->old, in one
+ * buffer kept from record to record.  Returns 0 or -1 out of memory.
+ */
+static int
+keep_old(struct thads_import *im, sqlite3_stmt *st, const struct kind *k)
 {
-	size_t i;
+	const unsigned char *t[MAXCOLS];
+	size_t len[MAXCOLS], i, n = k->ncols, total = 0;
+	char *p;
 
-	for (i = 0; i < MAXCOLS; i++) {
-		free(im->old[i]);
-		im->old[i] = NULL;
+	for (i = 0; i < n; i++) {
+		t[i] = sqlite3_column_text(st, (int)i + 1);
+		len[i] = (size_t)sqlite3_column_bytes(st, (int)i + 1);
+		total += len[i] + 1;
 	}
+	im->oldbuf.n = 0;
+	if (reserve(&im->oldbuf, total) != 0)
+		return -1;
+	for (i = 0, p = im->oldbuf.p; i < n; i++) {
+		im->old[i] = NULL;
+		if (t[i] == NULL)
+			continue;
+		memcpy(p, t[i], len[i]);
+		p[len[i]] = '\0';
+		im->old[i] = p;
+		p += len[i] + 1;
+	}
+	return 0;
 }
 
 /*
- * Step a find statement: on a row, keep its id and copy the stored
- * values into im->old.  Returns 1 found, 0 not found, <0 error.  With
- * unique, a second row means the match is ambiguous: 0.
+ * Step a find statement: on a row, keep its id and its stored values in
+ * im->old.  Returns 1 found, 0 not found, <0 error.  With unique, a
+ * second row means the match is ambiguous: 0.
  */
 static int
 fetch(struct thads_import *im, sqlite3_stmt *st, const struct kind *k,
     long long *id, int unique, struct thads_err *err)
 {
-	const unsigned char *t;
-	size_t i;
 	int rc = sqlite3_step(st);
 
-	free_old(im);
 	if (rc == SQLITE_ROW) {
 		*id = sqlite3_column_int64(st, 0);
-		for (i = 0; i < k->ncols; i++)
-			if ((t = sqlite3_column_text(st, (int)i + 1)) != NULL &&
-			    (im->old[i] = strdup((const char *)t)) == NULL)
-				rc = SQLITE_NOMEM;
-		if (rc == SQLITE_ROW && unique &&
-		    sqlite3_step(st) == SQLITE_ROW)
+		if (keep_old(im, st, k) != 0)
+			rc = SQLITE_NOMEM;
+		else if (unique && sqlite3_step(st) == SQLITE_ROW)
 			rc = SQLITE_DONE;
 	}
 	sqlite3_reset(st);
-	sqlite3_clear_bindings(st);
 	if (rc == SQLITE_ROW)
 		return 1;
+	memset(im->old, 0, sizeof(im->old));
 	if (rc == SQLITE_DONE)
 		return 0;
 	return thads_db_fail(im->db, rc, err);
@@ -364,11 +496,11 @@ value(struct thads_import *im, const struct column *c)
 
 	switch (c->f) {
 	case D_FACILITY_ID:
-		return im->facility_id;
+		return im->facility_id[0] ? im->facility_id : NULL;
 	case D_NAME_FOLDED:
 		return im->folded;
 	case D_EXTRA:
-		return im->extra_json;
+		return im->extra.n ? im->extra.p : NULL;
 	case D_JUDGMENT_NO:
 		return r->v[F_EP_JUDGMENT] ? r->v[F_EP_JUDGMENT] :
 		    r->v[F_JU_NUMBER];
@@ -380,43 +512,30 @@ value(struct thads_import *im, const struct column *c)
 	return r->v[c->f];
 }
 
-/* A JSON object of the columns listed in which, from vals. */
-static char *
-to_json(const struct kind *k, char *const *vals, const int *which)
+/* A JSON object of the columns listed in which, from vals, into b. */
+static int
+to_json(struct buf *b, const struct kind *k, const char *const *vals,
+    const int *which)
 {
-	json_t *o = json_object();
-	char *s;
 	size_t i;
 
-	if (o == NULL)
-		return NULL;
+	obj_begin(b);
 	for (i = 0; i < k->ncols; i++)
 		if (which[i] && vals[i] != NULL)
-			json_object_set_new(o, k->cols[i].name,
-			    json_string(vals[i]));
-	s = json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER);
-	json_decref(o);
-	return s;
+			add_member(b, k->cols[i].name, vals[i]);
+	return obj_end(b);
 }
 
 static int
-audit(struct thads_import *im, const struct kind *k, const char *action,
+audit(struct thads_import *im, const struct kind *k, int update,
     long long id, const int *which, struct thads_err *err)
 {
-	char *old = NULL, *new;
-	int rc;
-
-	new = to_json(k, im->vals, which);
-	if (strcmp(action, "update") == 0)
-		old = to_json(k, im->old, which);
-	if (new == NULL || (old == NULL && strcmp(action, "update") == 0))
-		rc = thads_seterr(err, THADS_ENOMEM, NULL, 0, "out of memory");
-	else
-		rc = thads_db_audit(im->db, action, k->table, id,
-		    im->keys[k->kind], old, new, NULL, err);
-	free(old);
-	free(new);
-	return rc;
+	if (to_json(&im->jnew, k, im->vals, which) != 0 ||
+	    (update && to_json(&im->jold, k, im->old, which) != 0))
+		return thads_seterr(err, THADS_ENOMEM, NULL, 0, "out of memory");
+	return thads_db_audit_queue(im->db, update ? "update" : "insert",
+	    k->table, id, im->keys[k->kind], update ? im->jold.p : NULL,
+	    im->jnew.p, NULL, err);
 }
 
 /* Bind the person and the key columns of kind k into its find statement. */
@@ -435,6 +554,14 @@ bind_key(struct thads_import *im, const struct kind *k, sqlite3_stmt *st)
 /*
  * Find the person: by dossier number, else national ID, else folded
  * name and birth date.  Sets im->match.  Returns 1, 0 or <0.
+ *
+ * An identifier on both sides that differs says that these are two
+ * people.  A national ID found under another dossier number than the
+ * record's is a conflict, refused before anything is written.  The name
+ * and birth date, which two people often share, only match a person
+ * whose dossier number and national ID do not contradict the record's:
+ * both are then either absent from the record or absent from the
+ * stored person, since an equal one would have matched before.
  */
 static int
 match_person(struct thads_import *im, long long *id, struct thads_err *err)
@@ -452,13 +579,22 @@ match_person(struct thads_import *im, long long *id, struct thads_err *err)
 	im->match = "national_id";
 	if (r->v[F_PERSON_NATID] != NULL) {
 		bind_text(im->by_natid, 1, r->v[F_PERSON_NATID]);
-		if ((rc = fetch(im, im->by_natid, k, id, 0, err)) != 0)
+		rc = fetch(im, im->by_natid, k, id, 0, err);
+		if (rc > 0 && r->v[F_PERSON_ID] != NULL && im->old[0] != NULL)
+			return thads_seterr(err, THADS_EDATA, r->file, r->line,
+			    "conflicts with a stored record: person.national_id"
+			    " '%s' belongs to dossier '%s', not '%s'",
+			    r->v[F_PERSON_NATID], im->old[0],
+			    r->v[F_PERSON_ID]);
+		if (rc != 0)
 			return rc;
 	}
 	im->match = "name_birth";
 	if (im->folded != NULL && r->v[F_PERSON_BIRTH] != NULL) {
 		bind_text(im->by_name, 1, im->folded);
 		bind_text(im->by_name, 2, r->v[F_PERSON_BIRTH]);
+		bind_text(im->by_name, 3, r->v[F_PERSON_ID]);
+		bind_text(im->by_name, 4, r->v[F_PERSON_NATID]);
 		if ((rc = fetch(im, im->by_name, k, id, 1, err)) != 0)
 			return rc;
 	}
@@ -509,7 +645,7 @@ insert(struct thads_import *im, size_t ki, long long *id,
 	*id = sqlite3_last_insert_rowid(im->db->h);
 	im->act[k->kind] = THADS_ACT_INSERT;
 	make_key(im, k);
-	return audit(im, k, "insert", *id, which, err);
+	return audit(im, k, 0, *id, which, err);
 }
 
 static int
@@ -519,42 +655,46 @@ update(struct thads_import *im, size_t ki, long long id,
 	const struct kind *k = &kinds[ki];
 	sqlite3_stmt *st = im->st[ki].update;
 	int which[MAXCOLS], changed = 0, b = 1, rc;
-	size_t i;
+	size_t i, n = k->ncols;
 
 	make_key(im, k);
-	for (i = 0; i < k->ncols; i++) {
+	for (i = 0; i < n; i++) {
 		which[i] = im->vals[i] != NULL && (im->old[i] == NULL ||
 		    strcmp(im->vals[i], im->old[i]) != 0);
 		changed |= which[i];
-		bind_text(st, b++, which[i] ? im->vals[i] : im->old[i]);
 	}
 	if (!changed) {
-		sqlite3_clear_bindings(st);
 		im->act[k->kind] = THADS_ACT_SAME;
 		return 0;
 	}
+	for (i = 0; i < n; i++)
+		bind_text(st, b++, which[i] ? im->vals[i] : im->old[i]);
 	bind_text(st, b++, im->now);
 	sqlite3_bind_int64(st, b, id);
 	if ((rc = run(im, st, err)) != 0)
 		return rc;
 	im->act[k->kind] = THADS_ACT_UPDATE;
-	return audit(im, k, "update", id, which, err);
+	return audit(im, k, 1, id, which, err);
 }
 
-/* Find, then insert or update, one kind of the record. */
+/*
+ * Find, then insert or update, one kind of the record.  Nothing can be
+ * stored yet under a person that this record has just inserted, so the
+ * search is skipped for the kinds that belong to one.
+ */
 static int
 upsert(struct thads_import *im, size_t ki, long long *id,
     struct thads_err *err)
 {
 	const struct kind *k = &kinds[ki];
 	size_t i;
-	int found;
+	int found = 0;
 
 	for (i = 0; i < k->ncols; i++)
-		im->vals[i] = (char *)value(im, &k->cols[i]);
+		im->vals[i] = value(im, &k->cols[i]);
 	if (k->kind == THADS_K_PERSON) {
 		found = match_person(im, id, err);
-	} else {
+	} else if (!k->byperson || !im->person_new) {
 		bind_key(im, k, im->st[ki].find);
 		found = fetch(im, im->st[ki].find, k, id, 0, err);
 	}
@@ -569,80 +709,100 @@ upsert(struct thads_import *im, size_t ki, long long *id,
 	return update(im, ki, *id, err);
 }
 
-/* The facility's row id, from the cache or by upserting it. */
+static unsigned
+hash(const char *s)
+{
+	uint32_t h = 2166136261u;
+
+	for (; *s != '\0'; s++)
+		h = (h ^ (unsigned char)*s) * 16777619u;
+	return (unsigned)(h % FCACHE);
+}
+
+/*
+ * The facility's row id, from the cache or by upserting it.  A record
+ * that carries facility fields is always upserted, since it may change
+ * them.
+ */
 static int
 facility(struct thads_import *im, struct thads_err *err)
 {
 	const struct thads_rec *r = im->rec;
 	const char *code = r->v[F_FAC_CODE] ? r->v[F_FAC_CODE] :
 	    r->v[F_EP_FACILITY];
+	struct fslot *s;
 	long long id = 0;
-	size_t i;
 	int rc;
 
+	im->facility_id[0] = '\0';
 	if (code == NULL)
 		return 0;
-	for (i = 0; i < FCACHE; i++)
-		if (im->fcache[i].code && strcmp(im->fcache[i].code, code) == 0)
-			break;
-	if (i < FCACHE && !thads_rec_has(r, THADS_K_FACILITY)) {
-		id = im->fcache[i].id;
+	s = &im->fcache[hash(code)];
+	if (s->id != 0 && strcmp(s->code, code) == 0 &&
+	    !(im->has & (1u << THADS_K_FACILITY))) {
+		id = s->id;
 	} else {
 		if ((rc = upsert(im, 1, &id, err)) != 0)
 			return rc;
-		i = im->fnext++ % FCACHE;
-		free(im->fcache[i].code);
-		if ((im->fcache[i].code = strdup(code)) == NULL)
-			return thads_seterr(err, THADS_ENOMEM, NULL, 0,
-			    "out of memory");
-		im->fcache[i].id = id;
+		s->id = 0;
+		if (strlen(code) < sizeof(s->code)) {
+			memcpy(s->code, code, strlen(code) + 1);
+			s->id = id;
+		}
 	}
 	snprintf(im->facility_id, sizeof(im->facility_id), "%lld", id);
 	return 0;
 }
 
-/* The extra values as one JSON object, or NULL when there are none. */
+/*
+ * The extra values as one JSON object, or an empty buffer when there
+ * are none.  A key given twice keeps its first place and its last value.
+ */
 static int
 extras(struct thads_import *im, struct thads_err *err)
 {
 	const struct thads_rec *r = im->rec;
-	json_t *o;
-	size_t i;
+	const char *val;
+	size_t i, j;
 
-	free(im->extra_json);
-	im->extra_json = NULL;
+	im->extra.n = 0;
 	if (r->nextra == 0)
 		return 0;
-	if ((o = json_object()) == NULL)
+	obj_begin(&im->extra);
+	for (i = 0; i < r->nextra; i++) {
+		for (j = 0; j < i; j++)
+			if (strcmp(r->extra[j].key, r->extra[i].key) == 0)
+				break;
+		if (j < i)
+			continue;
+		val = r->extra[i].val;
+		for (j = i + 1; j < r->nextra; j++)
+			if (strcmp(r->extra[j].key, r->extra[i].key) == 0)
+				val = r->extra[j].val;
+		add_member(&im->extra, r->extra[i].key, val);
+	}
+	if (obj_end(&im->extra) != 0)
 		return thads_seterr(err, THADS_ENOMEM, NULL, 0, "out of memory");
-	for (i = 0; i < r->nextra; i++)
-		json_object_set_new(o, r->extra[i].key,
-		    json_string(r->extra[i].val));
-	im->extra_json = json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER);
-	json_decref(o);
-	if (im->extra_json == NULL)
-		return thads_seterr(err, THADS_EDATA, r->file, r->line,
-		    "extra values are not valid UTF-8");
 	return 0;
 }
 
 /* A re-admission: a new episode for a person who already had one. */
 static int
-count_readmission(struct thads_import *im, long long episode_id)
+count_readmission(struct thads_import *im, long long episode_id,
+    struct thads_err *err)
 {
-	sqlite3_stmt *st;
+	sqlite3_stmt *st = im->readm;
 	int rc;
 
 	if (strcmp(im->match, "new") == 0 ||
 	    im->act[THADS_K_EPISODE] != THADS_ACT_INSERT)
 		return 0;
-	if (sqlite3_prepare_v2(im->db->h, "SELECT 1 FROM episode WHERE "
-	    "person_id = ? AND id <> ? LIMIT 1", -1, &st, NULL) != SQLITE_OK)
-		return THADS_EDB;
 	sqlite3_bind_int64(st, 1, im->person_id);
 	sqlite3_bind_int64(st, 2, episode_id);
 	rc = sqlite3_step(st);
-	sqlite3_finalize(st);
+	sqlite3_reset(st);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return thads_db_fail(im->db, rc, err);
 	if (rc == SQLITE_ROW) {
 		im->stats.readmitted++;
 		if (strcmp(im->match, "name_birth") == 0)
@@ -654,22 +814,23 @@ count_readmission(struct thads_import *im, long long episode_id)
 static int
 apply(struct thads_import *im, struct thads_err *err)
 {
-	long long id;
+	long long id = 0;
 	size_t ki;
 	int rc;
 
 	if ((rc = upsert(im, 0, &im->person_id, err)) != 0)
 		return rc;
+	im->person_new = im->act[THADS_K_PERSON] == THADS_ACT_INSERT;
 	if ((rc = facility(im, err)) != 0)
 		return rc;
 	for (ki = 2; ki < NKINDS; ki++) {
-		if (!thads_rec_has(im->rec, kinds[ki].kind))
+		if (!(im->has & (1u << kinds[ki].kind)))
 			continue;
 		if ((rc = upsert(im, ki, &id, err)) != 0)
 			return rc;
 		if (kinds[ki].kind == THADS_K_EPISODE &&
-		    (rc = count_readmission(im, id)) != 0)
-			return thads_db_fail(im->db, rc, err);
+		    (rc = count_readmission(im, id, err)) != 0)
+			return rc;
 	}
 	return 0;
 }
@@ -697,34 +858,109 @@ tally(struct thads_import *im)
 		im->stats.unchanged++;
 }
 
+/*
+ * Which kinds r carries, as bits; and whether every value is valid
+ * UTF-8, which the JSON of the audit trail needs.  The readers check
+ * their input, but a record may also come from elsewhere.
+ */
+static int
+survey(struct thads_import *im, struct thads_err *err)
+{
+	const struct thads_rec *r = im->rec;
+	size_t i;
+	int f;
+
+	im->has = r->nextra ? 1u << THADS_K_EPISODE : 0;
+	for (f = 0; f < F_COUNT; f++) {
+		if (r->v[f] == NULL)
+			continue;
+		im->has |= 1u << thads_field(f)->kind;
+		if (!thads_text_valid_utf8(r->v[f], strlen(r->v[f]), NULL))
+			return thads_seterr(err, THADS_EDATA, r->file, r->line,
+			    "%s: not valid UTF-8", thads_field(f)->name);
+	}
+	for (i = 0; i < r->nextra; i++)
+		if (!thads_text_valid_utf8(r->extra[i].key,
+		    strlen(r->extra[i].key), NULL) ||
+		    !thads_text_valid_utf8(r->extra[i].val,
+		    strlen(r->extra[i].val), NULL))
+			return thads_seterr(err, THADS_EDATA, r->file, r->line,
+			    "extra.%s: not valid UTF-8", r->extra[i].key);
+	return 0;
+}
+
+/* Everything about r that can be refused before a write. */
+static int
+prepare_rec(struct thads_import *im, const struct thads_rec *r,
+    struct thads_err *err)
+{
+	time_t t = time(NULL);
+	int rc;
+
+	im->rec = r;
+	im->wrote = 0;
+	im->person_new = 0;
+	memset(im->act, 0, sizeof(im->act));
+	memset(im->keys, 0, sizeof(im->keys));
+	memset(im->old, 0, sizeof(im->old));
+	if (t != im->now_t) {
+		im->now_t = t;
+		thads_now_utc(im->now, sizeof(im->now));
+	}
+	/*
+	 * A facility cached in a transaction that was since rolled back may
+	 * be gone: the cache lives as long as one transaction.
+	 */
+	if (im->fcache_tx != im->db->tx) {
+		memset(im->fcache, 0, sizeof(im->fcache));
+		im->fcache_tx = im->db->tx;
+	}
+	if ((rc = survey(im, err)) != 0)
+		return rc;
+	free(im->folded);
+	im->folded = NULL;
+	if (r->v[F_PERSON_NAME] != NULL &&
+	    (im->folded = thads_text_fold(r->v[F_PERSON_NAME])) == NULL)
+		return thads_seterr(err, THADS_ENOMEM, NULL, 0, "out of memory");
+	return extras(im, err);
+}
+
+/*
+ * A record that fails must leave nothing of itself behind, and a
+ * savepoint per record costs more than the rest of the work (each page
+ * touched is copied to the statement journal).  Instead, the writes are
+ * ordered so that only the first can fail on the record's account:
+ *
+ * - the person comes first.  Its insert cannot meet a UNIQUE conflict,
+ *   since it follows searches by dossier number and national ID that
+ *   found nothing; its update can (a national ID that belongs to
+ *   someone else), and it is then the record's first write, undone by
+ *   SQLite as a single statement.
+ * - every later row is found by its natural key, which is exactly its
+ *   UNIQUE key, before it is inserted; an update never changes the key.
+ * - NOT NULL and CHECK columns hold values that thads_rec_validate()
+ *   requires or that the importer sets; foreign keys point at the
+ *   person and facility found or inserted just before.
+ * - the audit rows and everything else that can still fail (disk full,
+ *   I/O, out of memory) end the load, whose transaction is then rolled
+ *   back as a whole.
+ *
+ * run() turns a conflict after the first write into THADS_ESOFTWARE,
+ * which ends the load too, so a wrong reasoning here can never commit
+ * half a record.
+ */
 int
 thads_import_rec(struct thads_import *im, const struct thads_rec *r,
     struct thads_err *err)
 {
 	int rc;
 
-	im->rec = r;
-	memset(im->act, 0, sizeof(im->act));
-	memset(im->keys, 0, sizeof(im->keys));
-	thads_now_utc(im->now, sizeof(im->now));
-	free(im->folded);
-	im->folded = NULL;
-	if (r->v[F_PERSON_NAME] != NULL &&
-	    (im->folded = thads_text_fold(r->v[F_PERSON_NAME])) == NULL)
-		return thads_seterr(err, THADS_ENOMEM, NULL, 0, "out of memory");
-	if ((rc = extras(im, err)) != 0)
-		return rc;
-	if ((rc = run(im, im->sp_begin, err)) != 0)
+	if ((rc = prepare_rec(im, r, err)) != 0)
 		return rc;
 	if ((rc = apply(im, err)) != 0) {
-		(void)sqlite3_step(im->sp_rollback);	/* rc says why */
-		sqlite3_reset(im->sp_rollback);
-		(void)run(im, im->sp_release, NULL);
 		memset(im->act, 0, sizeof(im->act));
 		return rc;
 	}
-	if ((rc = run(im, im->sp_release, err)) != 0)
-		return rc;
 	tally(im);
 	return 0;
 }

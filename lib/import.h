@@ -16,15 +16,21 @@
  *
  * A field absent from the record leaves the stored value alone; a
  * present one that differs replaces it.  Each insert and each change is
- * written to the audit trail with the old and new values.  Every record
- * is applied inside a savepoint, so a record that fails leaves nothing
- * behind; the caller owns the surrounding transaction and decides
+ * written to the audit trail with the old and new values (queued, see
+ * thads_db_audit_queue(), and written at the latest by the commit).  A
+ * record that is refused leaves nothing behind: the writes are ordered
+ * so that only the first can fail on the record's account (see
+ * import.c).  The caller owns the surrounding transaction and decides
  * whether to commit.
  *
  * A person who is found again through the national ID or the name and
  * birth date, and gets a new admission, is a re-admission: the new
  * episode is linked to the same person and notes how the match was made
- * ("name_birth" marks a probable one).
+ * ("name_birth" marks a probable one).  Identifiers that differ on the
+ * two sides tell two people apart: a national ID stored under another
+ * dossier number than the record's is refused as a conflict, and the
+ * name and birth date never match a person whose dossier number or
+ * national ID differs from the record's.
  */
 #ifndef THADS_IMPORT_H
 #define THADS_IMPORT_H
@@ -63,8 +69,11 @@ int	thads_import_new(struct thads_db *db, struct thads_import **out,
 /*
  * Apply one validated record.  Returns 0; THADS_EDATA when the record
  * conflicts with what is stored (a national ID that belongs to another
- * person, say), with nothing of it written; or another negative code
- * for a failure that must end the run (disk full, busy).
+ * person, say) or holds a value that is not valid UTF-8, with nothing
+ * of it written; or another negative code for a failure that must end
+ * the run and roll back its transaction (disk full, busy, out of
+ * memory, THADS_ESOFTWARE for a conflict met after the record's first
+ * write, which would be a bug).
  */
 int	thads_import_rec(struct thads_import *im, const struct thads_rec *r,
 	    struct thads_err *err);

@@ -839,12 +839,10 @@ natid_conflict(void **state)
 }
 
 /*
- * import-3.2: known bug: a record with a dossier number that is not
- * stored and the national ID of another dossier is not refused: it is
- * matched to that other person through the national ID, its own
- * person.id is dropped without a word, and its episode is filed under
- * the other person.  Expected, as in import-3.1: THADS_EDATA and
- * nothing written.
+ * import-3.2: a record with a dossier number that is not stored and the
+ * national ID of another dossier is refused (THADS_EDATA, nothing
+ * written), as in import-3.1: it must not be filed under the other
+ * person with its own dossier number dropped.
  */
 static void
 natid_conflict_new_id(void **state)
@@ -853,7 +851,6 @@ natid_conflict_new_id(void **state)
 	struct fx fx;
 
 	(void)state;
-	KNOWN_BUG();
 	fx_open(&fx, "conflict2.db");
 	APPLY(&fx, 0, P1, EP1);
 	fx_checkpoint(&fx);
@@ -868,11 +865,9 @@ natid_conflict_new_id(void **state)
 }
 
 /*
- * import-3.3: known bug: the same through the name and birth date: a
- * record for dossier P9 (not stored) with the name and birth date of
- * dossier P8 is filed under P8 and "P9" is lost, so a later record that
- * names P9 alone makes a new, empty person.  Expected: P9 stays
- * findable by its dossier number (as its own person, or refused).
+ * import-3.3: a record for dossier P9 (not stored) with the name and
+ * birth date of dossier P8 is not filed under P8: P9 stays findable by
+ * its own dossier number.
  */
 static void
 name_birth_other_id(void **state)
@@ -880,7 +875,6 @@ name_birth_other_id(void **state)
 	struct fx fx;
 
 	(void)state;
-	KNOWN_BUG();
 	fx_open(&fx, "conflict4.db");
 	APPLY(&fx, 0, "person.id=P8", "person.name=Lê Thị Hoa",
 	    "person.birth_date=1992-09-02", "episode.facility=HN01",
@@ -897,11 +891,10 @@ name_birth_other_id(void **state)
 }
 
 /*
- * import-3.4: known bug: a record whose national ID differs from the
- * stored person's is still matched on the folded name and birth date,
- * and overwrites that person's national ID.  Two people with one name
- * and birth date are common; a different national ID says they are
- * not the same.  Expected: a second person, the first left alone.
+ * import-3.4: a record whose national ID differs from the stored
+ * person's is not matched on the folded name and birth date (two people
+ * with one name and birth date are common): a second person, the first
+ * left alone.
  */
 static void
 name_birth_other_natid(void **state)
@@ -909,7 +902,6 @@ name_birth_other_natid(void **state)
 	struct fx fx;
 
 	(void)state;
-	KNOWN_BUG();
 	fx_open(&fx, "conflict3.db");
 	APPLY(&fx, 0, P1, EP1);
 	APPLY(&fx, 0, "person.name=NGUYEN VAN AN",
@@ -1116,11 +1108,9 @@ many_records(void **state)
 }
 
 /*
- * import-6.3: known bug: an importer used again after its transaction
- * was rolled back (the caller owns the transaction) still takes the
- * rolled-back facility's row id from its facility cache: the next
- * episode at that facility fails its foreign key, reported as
- * THADS_ESOFTWARE "internal error".
+ * import-6.3: an importer used again after its transaction was rolled
+ * back (the caller owns the transaction) does not take a rolled-back
+ * facility's row id from its cache.
  */
 static void
 reuse_after_rollback(void **state)
@@ -1129,7 +1119,6 @@ reuse_after_rollback(void **state)
 	struct fx fx;
 
 	(void)state;
-	KNOWN_BUG();
 	fx_open(&fx, "reuse.db");
 	APPLY(&fx, 0, P1, EP1);
 	assert_int_equal(thads_db_rollback(fx.db), 0);
@@ -1525,7 +1514,8 @@ load_two(const char *dbname, char *p1, char *p2)
 	assert_int_equal(thads_load_file(l, p2, &err), 0);
 	assert_int_equal(thads_load_rejected(l), 2);
 	assert_int_equal(s.bad, 2);
-	assert_int_equal(thads_load_end(l, 0, &err), 0);
+	/* The rejects file is put in place only when the load commits. */
+	assert_int_equal(thads_load_end(l, 1, &err), 0);
 	thads_db_close(db);
 	return readfile(tpath("rejects2.csv"));
 }
