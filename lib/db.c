@@ -59,6 +59,9 @@ thads_db_fail(struct thads_db *db, int rc, struct thads_err *err)
 	    sqlite3_errstr(rc);
 	int prim = rc & 0xff;
 
+	if (prim == SQLITE_CORRUPT || prim == SQLITE_NOTADB)
+		return thads_seterr(err, THADS_EDATA, db ? db->path : NULL, 0,
+		    "damaged or not a database: %s", msg);
 	if (prim == SQLITE_BUSY || prim == SQLITE_LOCKED)
 		return thads_seterr(err, THADS_EBUSY, db ? db->path : NULL, 0,
 		    "database is locked (busy timeout passed): %s", msg);
@@ -166,16 +169,27 @@ check_file(struct thads_db *db, const char *path, unsigned flags,
 
 /* Bring the schema up to date in one transaction. */
 static int
-migrate(struct thads_db *db, int readonly, struct thads_err *err)
+user_version(struct thads_db *db, int *have, struct thads_err *err)
 {
 	sqlite3_stmt *st;
-	char sql[64];
-	int have, want = thads_schema_version(), rc;
+	int rc;
 
 	if ((rc = thads_db_prepare(db, "PRAGMA user_version", &st, err)))
 		return rc;
-	have = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int(st, 0) : 0;
+	rc = sqlite3_step(st);
+	*have = rc == SQLITE_ROW ? sqlite3_column_int(st, 0) : 0;
 	sqlite3_finalize(st);
+	return rc == SQLITE_ROW ? 0 : thads_db_fail(db, rc, err);
+}
+
+static int
+migrate(struct thads_db *db, int readonly, struct thads_err *err)
+{
+	char sql[64];
+	int have, want = thads_schema_version(), rc;
+
+	if ((rc = user_version(db, &have, err)))
+		return rc;
 	if (have > want)
 		return thads_seterr(err, THADS_ETOONEW, db->path, 0,
 		    "database schema version %d is newer than this program's "
@@ -188,6 +202,19 @@ migrate(struct thads_db *db, int readonly, struct thads_err *err)
 		    "read-write once (thads-admin migrate)", have, want);
 	if ((rc = thads_db_begin(db, err)))
 		return rc;
+	/*
+	 * Read the version again under the write lock: another program
+	 * opening a new database at the same moment may have migrated it
+	 * while this one waited.
+	 */
+	if ((rc = user_version(db, &have, err)))
+		goto fail;
+	if (have >= want) {
+		thads_db_rollback(db);
+		return have > want ? thads_seterr(err, THADS_ETOONEW, db->path,
+		    0, "database schema version %d is newer than this "
+		    "program's (%d): use a newer THADS", have, want) : 0;
+	}
 	for (; have < want; have++)
 		if ((rc = thads_db_exec(db, thads_schema_migration(have),
 		    err)))
