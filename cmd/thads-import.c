@@ -2,9 +2,11 @@
  * thads-import: load dossiers from CSV, TSV or XML files into the
  * database.
  */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 #include <sysexits.h>
 #include <time.h>
@@ -130,60 +132,6 @@ progress(long rows, long long done, long long total, void *p)
 		    thads_progname(), rows, dt > 0 ? rows / dt : 0.0);
 }
 
-static const struct thads_col listing[] = {
-	{ "action", THADS_COL_TEXT }, { "kind", THADS_COL_TEXT },
-	{ "key", THADS_COL_TEXT }, { "file", THADS_COL_TEXT },
-	{ "line", THADS_COL_INT },
-};
-
-/* --dry-run: one line per kind the record inserts or changes. */
-static void
-applied(const struct thads_import *im, const struct thads_rec *r, void *p)
-{
-	static const char *const acts[] = { "", "insert", "update", "same" };
-	struct ctx *c = p;
-	const char *v[5], *key;
-	char line[24];
-	int k;
-	enum thads_action a;
-
-	for (k = 0; k < THADS_K_COUNT; k++) {
-		if ((a = thads_import_action(im, k, &key)) == THADS_ACT_NONE ||
-		    a == THADS_ACT_SAME)
-			continue;
-		snprintf(line, sizeof(line), "%ld", r->line);
-		v[0] = acts[a];
-		v[1] = thads_kind_name(k);
-		v[2] = key;
-		v[3] = r->file;
-		v[4] = line;
-		(void)thads_out_row(c->out, v, NULL);	/* checked at close */
-	}
-}
-
-static void
-summary(struct ctx *c, struct thads_load *l, int commit)
-{
-	const struct thads_import_stats *s = thads_load_stats(l);
-	double dt = now() - c->t0;
-
-	if (c->tty && thads_diag_get_level() >= 1)
-		fprintf(stderr, "\r\033[K");
-	if (thads_diag_get_level() < 1)
-		return;
-	fprintf(stderr, "%s: %s%ld read, %ld inserted, %ld updated, "
-	    "%ld unchanged, %ld rejected; %.2f s, %.0f rows/s\n",
-	    thads_progname(), c->dryrun ? "dry run, nothing written: " :
-	    !commit ? "rolled back, nothing written: " : "",
-	    thads_load_read(l), s->inserted, s->updated, s->unchanged,
-	    thads_load_rejected(l), dt, dt > 0 ? thads_load_read(l) / dt : 0.0);
-	if (s->readmitted > 0)
-		fprintf(stderr, "%s: %ld re-admission%s linked to earlier "
-		    "records (%ld probable, by name and birth date)\n",
-		    thads_progname(), s->readmitted,
-		    s->readmitted == 1 ? "" : "s", s->probable);
-}
-
 /*
  * A dry run must not create the database it is pointed at; when there is
  * none, it runs against an empty temporary one, removed at the end.
@@ -213,6 +161,88 @@ drop_scratch(const char *path)
 	(void)unlink(side);
 	snprintf(side, sizeof(side), "%s-shm", path);
 	(void)unlink(side);
+}
+
+static const struct thads_col listing[] = {
+	{ "action", THADS_COL_TEXT }, { "kind", THADS_COL_TEXT },
+	{ "key", THADS_COL_TEXT }, { "file", THADS_COL_TEXT },
+	{ "line", THADS_COL_INT },
+};
+
+/* --dry-run: one line per kind the record inserts or changes. */
+static void
+applied(const struct thads_import *im, const struct thads_rec *r, void *p)
+{
+	static const char *const acts[] = { "", "insert", "update", "same" };
+	struct ctx *c = p;
+	struct thads_err err;
+	const char *v[5], *key;
+	char line[24];
+	int k;
+	enum thads_action a;
+
+	for (k = 0; k < THADS_K_COUNT; k++) {
+		if ((a = thads_import_action(im, k, &key)) == THADS_ACT_NONE ||
+		    a == THADS_ACT_SAME)
+			continue;
+		snprintf(line, sizeof(line), "%ld", r->line);
+		v[0] = acts[a];
+		v[1] = thads_kind_name(k);
+		v[2] = key;
+		v[3] = r->file;
+		v[4] = line;
+		if (thads_out_row(c->out, v, &err) != 0 && errno == EPIPE) {
+			/*
+			 * The reader went away (| head): a dry run has
+			 * nothing to save, so stop quietly; _exit, since
+			 * nothing at exit has anything left to do.
+			 */
+			if (c->scratch[0] != '\0')
+				drop_scratch(c->scratch);
+			_exit(EX_OK);
+		}
+	}
+}
+
+static void
+summary(struct ctx *c, struct thads_load *l, int commit)
+{
+	const struct thads_import_stats *s = thads_load_stats(l);
+	double dt = now() - c->t0;
+
+	if (c->tty && thads_diag_get_level() >= 1)
+		fprintf(stderr, "\r\033[K");
+	if (thads_diag_get_level() < 1)
+		return;
+	fprintf(stderr, "%s: %s%ld read, %ld inserted, %ld updated, "
+	    "%ld unchanged, %ld rejected; %.2f s, %.0f rows/s\n",
+	    thads_progname(), c->dryrun ? "dry run, nothing written: " :
+	    !commit ? "rolled back, nothing written: " : "",
+	    thads_load_read(l), s->inserted, s->updated, s->unchanged,
+	    thads_load_rejected(l), dt, dt > 0 ? thads_load_read(l) / dt : 0.0);
+	if (s->readmitted > 0)
+		fprintf(stderr, "%s: %ld re-admission%s linked to earlier "
+		    "records (%ld probable, by name and birth date)\n",
+		    thads_progname(), s->readmitted,
+		    s->readmitted == 1 ? "" : "s", s->probable);
+}
+
+/* Whether any input will be read as XML. */
+static int
+wants_xml(const struct ctx *c, int argc, char **argv)
+{
+	size_t n;
+	int i;
+
+	if (c->lo.infmt == THADS_IN_XML)
+		return 1;
+	for (i = 0; i < argc && c->lo.infmt == THADS_IN_AUTO; i++) {
+		n = strlen(argv[i]);
+		if ((n > 4 && strcasecmp(argv[i] + n - 4, ".xml") == 0) ||
+		    (n > 8 && strcasecmp(argv[i] + n - 8, ".xml.zst") == 0))
+			return 1;
+	}
+	return 0;
 }
 
 /* Two paths name the same existing file. */
@@ -311,6 +341,9 @@ main(int argc, char **argv)
 	if (!c.noschema && thads_datafile("schema/thads-interchange.xsd", xsd,
 	    sizeof(xsd)) == 0)
 		c.lo.xsd = xsd;
+	else if (!c.noschema && wants_xml(&c, argc - first, argv + first))
+		thads_warn("schema/thads-interchange.xsd not found (see "
+		    "THADS_DATADIR): XML is checked field by field only");
 	c.lo.bad = bad;
 	c.lo.progress = progress;
 	c.lo.ctx = &c;
