@@ -25,7 +25,9 @@ DEVELOPER ?= 1
 BUILD ?= build
 SAN ?=
 
-PKGS = sqlite3 libxml-2.0 libzstd jansson nettle
+PKGS = sqlite3 libxml-2.0 libzstd jansson nettle geos
+# thads-report: xlsx workbooks.
+PKGS += xlsxwriter
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 # libcsv and libunistring ship no pkg-config file on Debian 12.
@@ -44,21 +46,61 @@ THADS_LDFLAGS += -fsanitize=address,undefined
 endif
 THADS_LIBS = $(PKG_LIBS) $(EXTRA_LIBS)
 
+# The C++ shim to OpenCV (lib/*.cpp) goes in an archive of its own,
+# linked only into the tools and unit tests that use it (thads-vidscan,
+# test_vid*), so that the other tools neither link OpenCV nor load its
+# dozens of shared libraries at start-up.  --as-needed keeps only the
+# OpenCV libraries the shim really calls.  libavutil (FFmpeg, which
+# OpenCV decodes with) lets the shim count decoder errors.
+VISION_PKG = opencv4 libavutil
+THADS_CXXFLAGS = -std=gnu++17 -iquote lib \
+	$(shell pkg-config --cflags $(VISION_PKG) 2>/dev/null)
+ifeq ($(DEVELOPER),1)
+THADS_CXXFLAGS += -Wall -Wextra -Werror -Wshadow \
+	-Wno-missing-field-initializers
+endif
+ifneq ($(SAN),)
+THADS_CXXFLAGS += -fsanitize=address,undefined -fno-omit-frame-pointer \
+	-fno-sanitize-recover=undefined
+endif
+CXXFLAGS ?= -O2 -g
+VISION_LIBS = -Wl,--as-needed \
+	$(shell pkg-config --libs $(VISION_PKG) 2>/dev/null) \
+	-Wl,--no-as-needed -lstdc++ -lpthread
+
 LIB_SRC := $(sort $(wildcard lib/*.c))
 LIB_OBJ := $(LIB_SRC:lib/%.c=$(BUILD)/lib/%.o)
 LIB_A = $(BUILD)/libthads.a
 LIB_HDR := $(wildcard lib/*.h)
+VISION_SRC := $(sort $(wildcard lib/*.cpp))
+VISION_OBJ := $(VISION_SRC:lib/%.cpp=$(BUILD)/lib/%.o)
+VISION_A = $(BUILD)/libthads-vision.a
 
 CMD_SRC := $(sort $(wildcard cmd/thads-*.c))
 BINS := $(CMD_SRC:cmd/%.c=$(BUILD)/bin/%)
 
 UNIT_SRC := $(sort $(wildcard tests/unit/test_*.c))
 UNITS := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
+VISION_BINS := $(BUILD)/bin/thads-vidscan
+VISION_UNITS := $(filter $(BUILD)/tests/test_vid%,$(UNITS))
 
 MANS := $(sort $(wildcard man/*.1))
 MAN5 := $(sort $(wildcard man/*.5))
 
 all: $(LIB_A) $(BINS)
+
+# Tools and tests that use the vision shim: its archive after libthads.a.
+$(VISION_BINS) $(VISION_UNITS): $(VISION_A)
+$(VISION_BINS) $(VISION_UNITS): THADS_LIBS += $(VISION_A) $(VISION_LIBS)
+
+$(BUILD)/lib/%.o: lib/%.cpp $(LIB_HDR)
+	@mkdir -p $(@D)
+	$(CXX) $(CPPFLAGS) $(THADS_CXXFLAGS) $(CXXFLAGS) -c -o $@ $<
+
+$(VISION_A): $(VISION_OBJ)
+	@mkdir -p $(@D)
+	rm -f $@
+	ar rcs $@ $(VISION_OBJ)
 
 $(BUILD)/lib/%.o: lib/%.c $(LIB_HDR)
 	@mkdir -p $(@D)
@@ -97,11 +139,18 @@ test: check
 quickcheck: all units
 	sh tests/run build
 
-demo: deps all
+# The build runs in a second make, so that it sees the flags of the
+# packages that deps has just installed.
+demo: deps
+	$(MAKE) all
 	sh scripts/demo $(BUILD)
 
 bench: all
 	sh bench/import/run $(BUILD)
+
+# thads-report against the same figures in plain SQL (bench/report/run).
+bench-report: all
+	sh bench/report/run $(BUILD)
 
 # Static checks: cppcheck's warning and portability classes, clang-tidy
 # with the checks listed in .clang-tidy (the analyzer and bugprone-*; one
@@ -118,6 +167,7 @@ install: all
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 \
 	    $(DESTDIR)$(MANDIR)/man5 \
 	    $(DESTDIR)$(DATADIR)/mappings $(DESTDIR)$(DATADIR)/schema \
+	    $(DESTDIR)$(DATADIR)/rules \
 	    $(DESTDIR)$(COMPDIR)
 	install -m 755 $(BINS) $(DESTDIR)$(BINDIR)
 	install -m 755 scripts/thads-daily $(DESTDIR)$(BINDIR)
@@ -125,6 +175,8 @@ install: all
 	install -m 644 $(MAN5) $(DESTDIR)$(MANDIR)/man5
 	install -m 644 mappings/*.map $(DESTDIR)$(DATADIR)/mappings
 	install -m 644 schema/*.xsd $(DESTDIR)$(DATADIR)/schema
+	install -m 644 rules/thads-rules.ini rules/thads-alert.conf \
+	    $(DESTDIR)$(DATADIR)/rules
 	for f in completions/*; do \
 	    install -m 644 $$f $(DESTDIR)$(COMPDIR)/$$(basename $$f); done
 
@@ -139,5 +191,5 @@ uninstall:
 clean:
 	rm -rf build build-san
 
-.PHONY: all units deps check test quickcheck demo bench lint install \
-	uninstall clean
+.PHONY: all units deps check test quickcheck demo bench bench-report lint \
+	install uninstall clean

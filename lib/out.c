@@ -1,5 +1,7 @@
 /*
- * out.c: the output layer of out.h: csv, tsv, jsonl, xml and table.
+ * out.c: the output layer of out.h: csv, tsv, jsonl, xml and table, and
+ * the documents of several tables; xlsx and html are in out_xlsx.c and
+ * out_html.c behind out_doc.h.
  */
 #include <errno.h>
 #include <math.h>
@@ -15,6 +17,7 @@
 
 #include "thads.h"
 #include "out.h"
+#include "out_doc.h"
 #include "text.h"
 
 /* A buffered table cell: the cleaned text and its display width. */
@@ -30,11 +33,17 @@ struct thads_out {
 	size_t		 ncols;
 	struct thads_col *cols;		/* names are our copies */
 	char		**keys;		/* jsonl: each name as "name": */
+	char		*metajson;	/* jsonl: ,"key":"value"... or NULL */
 	xmlTextWriterPtr xw;		/* xml */
 	char		*rec;		/* xml: record element name */
 	struct cell	*cells;		/* table: nrows * ncols */
 	size_t		 nrows;
 	size_t		 caprows;
+	char		*head;		/* table: title and metadata lines */
+	char		*docname;	/* a document: root or page title */
+	int		 ntables;	/* tables started so far */
+	struct thads_xlsx *xlsx;
+	struct thads_html *html;
 	int		 rc;		/* first error, sticky */
 	struct thads_err first;		/* its detail */
 };
@@ -45,6 +54,8 @@ static const char *const fmtnames[] = {
 	[THADS_FMT_TSV] = "tsv",
 	[THADS_FMT_JSONL] = "jsonl",
 	[THADS_FMT_XML] = "xml",
+	[THADS_FMT_XLSX] = "xlsx",
+	[THADS_FMT_HTML] = "html",
 };
 
 #define NFMTS	(sizeof(fmtnames) / sizeof(fmtnames[0]))
@@ -212,6 +223,20 @@ is_canon_int(const char *s)
 	if (s[0] == '0')
 		return s[1] == '\0' && !neg;
 	return *digits(s, &n) == '\0' && n > 0;
+}
+
+int
+thads_out_is_number(const char *s)
+{
+	return s != NULL && is_number(s);
+}
+
+char *
+thads_out_clean_xml(const char *s)
+{
+	char *c = clean(s, bad_xml, REPLACEMENT);
+
+	return c == s ? strdup(s) : c;
 }
 
 /* Whether value s of column i gets a leading apostrophe in csv/tsv. */
@@ -495,7 +520,47 @@ json_row(struct thads_out *o, const char *const *vals)
 		    JSON_REAL_PRECISION(prec));
 		json_decref(j);
 	}
+	if (o->metajson != NULL)
+		fputs(o->metajson, o->fp);
 	fputs("}\n", o->fp);
+	return 0;
+}
+
+/* The metadata as ,"key":"value" pairs to close each object with. */
+static int
+json_meta(struct thads_out *o, const struct thads_table *t)
+{
+	const char *v;
+	json_t *j;
+	size_t i;
+	char *c;
+	int rc;
+
+	if (t->nmeta == 0)
+		return 0;
+	if ((j = json_object()) == NULL)
+		return THADS_ENOMEM;
+	for (i = 0; i < t->nmeta; i++) {
+		v = t->meta[i].value ? t->meta[i].value : "";
+		if ((c = clean(v, bad_none, REPLACEMENT)) == NULL) {
+			json_decref(j);
+			return THADS_ENOMEM;
+		}
+		rc = json_object_set_new(j, t->meta[i].key, json_string(c));
+		unclean(v, c);
+		if (rc != 0) {
+			json_decref(j);
+			return THADS_ENOMEM;
+		}
+	}
+	c = json_dumps(j, JSON_COMPACT | JSON_PRESERVE_ORDER);
+	json_decref(j);
+	if (c == NULL)
+		return THADS_ENOMEM;
+	/* "{...}" becomes ",..." to follow the last column. */
+	c[0] = ',';
+	c[strlen(c) - 1] = '\0';
+	o->metajson = c;
 	return 0;
 }
 
@@ -530,34 +595,55 @@ is_xml_name(const char *s)
 	return 1;
 }
 
+/* The writer and the XML declaration, once per output. */
 static int
-xml_open(struct thads_out *o, const char *name)
+xml_start(struct thads_out *o)
 {
 	xmlOutputBufferPtr ob;
-	size_t n = strlen(name);
-	char *root;
-
-	if ((o->rec = strdup(name)) == NULL || (root = malloc(n + 2)) == NULL)
-		return THADS_ENOMEM;
-	memcpy(root, name, n);
-	memcpy(root + n, "s", 2);
 
 	if ((ob = xmlOutputBufferCreateIO(xml_write, NULL, o, NULL)) == NULL ||
 	    (o->xw = xmlNewTextWriter(ob)) == NULL) {
 		if (ob != NULL)
 			xmlOutputBufferClose(ob);
-		free(root);
 		return THADS_ELIB;
 	}
 	if (xmlTextWriterSetIndent(o->xw, 1) < 0 ||
 	    xmlTextWriterSetIndentString(o->xw, BAD_CAST "  ") < 0 ||
-	    xmlTextWriterStartDocument(o->xw, "1.0", "UTF-8", NULL) < 0 ||
-	    xmlTextWriterStartElement(o->xw, BAD_CAST root) < 0) {
-		free(root);
+	    xmlTextWriterStartDocument(o->xw, "1.0", "UTF-8", NULL) < 0)
 		return THADS_ELIB;
-	}
-	free(root);
 	return 0;
+}
+
+/* A table's element, named after its records, with its metadata. */
+static int
+xml_open(struct thads_out *o, const char *name, const struct thads_table *t)
+{
+	size_t i, n = strlen(name);
+	char *root, *c;
+	int rc = 0;
+
+	if ((o->rec = strdup(name)) == NULL || (root = malloc(n + 2)) == NULL)
+		return THADS_ENOMEM;
+	memcpy(root, name, n);
+	memcpy(root + n, "s", 2);
+	if (o->xw == NULL && (rc = xml_start(o)) != 0) {
+		free(root);
+		return rc;
+	}
+	if (xmlTextWriterStartElement(o->xw, BAD_CAST root) < 0)
+		rc = THADS_ELIB;
+	free(root);
+	for (i = 0; rc == 0 && i < t->nmeta; i++) {
+		c = thads_out_clean_xml(t->meta[i].value ? t->meta[i].value :
+		    "");
+		if (c == NULL)
+			return THADS_ENOMEM;
+		if (xmlTextWriterWriteAttribute(o->xw,
+		    BAD_CAST t->meta[i].key, BAD_CAST c) < 0)
+			rc = THADS_ELIB;
+		free(c);
+	}
+	return rc;
 }
 
 static int
@@ -711,6 +797,10 @@ table_close(struct thads_out *o)
 				width[i] = o->cells[r * o->ncols + i].w;
 	}
 
+	if (o->ntables > 1)
+		putc('\n', o->fp);
+	if (o->head != NULL)
+		fputs(o->head, o->fp);
 	if (!(o->flags & THADS_OUT_NOHEADER))
 		table_header(o, head, width);
 	for (r = 0; r < o->nrows; r++)
@@ -721,19 +811,59 @@ table_close(struct thads_out *o)
 }
 
 /*
+ * The lines a table block starts with in a document: its title, then
+ * "key: value" for each metadata pair, then an empty line; cleaned as
+ * the cells are.
+ */
+static int
+table_head(struct thads_out *o, const struct thads_table *t)
+{
+	const char *v;
+	char *buf = NULL, *c;
+	size_t len = 0, i;
+	FILE *mf;
+
+	if (t->title == NULL && t->nmeta == 0)
+		return 0;
+	if ((mf = open_memstream(&buf, &len)) == NULL)
+		return THADS_ENOMEM;
+	for (i = 0; i <= t->nmeta; i++) {
+		if (i == 0 && t->title == NULL)
+			continue;
+		v = i == 0 ? t->title : t->meta[i - 1].value;
+		if (v == NULL)
+			v = "";
+		if ((c = clean(v, bad_tty, "?")) == NULL)
+			break;
+		if (i > 0)
+			fprintf(mf, "%s: ", t->meta[i - 1].key);
+		fprintf(mf, "%s\n", c);
+		unclean(v, c);
+	}
+	fputc('\n', mf);
+	if (fclose(mf) != 0 || i <= t->nmeta) {
+		free(buf);
+		return THADS_ENOMEM;
+	}
+	o->head = buf;
+	return 0;
+}
+
+/*
  * Opening and closing.
  */
 
+/* Free what belongs to the current table. */
 static void
-out_free(struct thads_out *o)
+table_free(struct thads_out *o)
 {
 	size_t i;
 
-	if (o->xw != NULL)
-		xmlFreeTextWriter(o->xw);
 	for (i = 0; i < o->nrows * o->ncols; i++)
 		free(o->cells[i].s);
 	free(o->cells);
+	o->cells = NULL;
+	o->nrows = o->caprows = 0;
 	for (i = 0; i < o->ncols; i++) {
 		free((char *)o->cols[i].name);
 		if (o->keys != NULL)
@@ -742,6 +872,25 @@ out_free(struct thads_out *o)
 	free(o->keys);
 	free(o->cols);
 	free(o->rec);
+	free(o->head);
+	free(o->metajson);
+	o->keys = NULL;
+	o->cols = NULL;
+	o->ncols = 0;
+	o->rec = o->head = o->metajson = NULL;
+}
+
+static void
+out_free(struct thads_out *o)
+{
+	if (o->xw != NULL)
+		xmlFreeTextWriter(o->xw);
+	if (o->xlsx != NULL)
+		(void)thads_xlsx_close(o->xlsx, 0, NULL);	/* discard */
+	if (o->html != NULL)
+		(void)thads_html_close(o->html, 0, NULL);
+	table_free(o);
+	free(o->docname);
 	free(o);
 }
 
@@ -781,71 +930,139 @@ check_cols(enum thads_fmt fmt, const char *name, const struct thads_col *cols,
 	return 0;
 }
 
-static struct thads_out *
-out_new(FILE *fp, enum thads_fmt fmt, const struct thads_col *cols,
-    size_t ncols, unsigned flags)
+/* Metadata keys: XML names, none twice, none a column name. */
+static int
+check_meta(const struct thads_table *t, struct thads_err *err)
 {
-	struct thads_out *o;
-	size_t i;
+	const char *k;
+	size_t i, j;
 
-	if ((o = calloc(1, sizeof(*o))) == NULL)
-		return NULL;
-	o->fp = fp;
-	o->fmt = fmt;
-	o->flags = flags;
-	if ((o->cols = calloc(ncols, sizeof(*o->cols))) == NULL) {
-		free(o);
-		return NULL;
+	for (i = 0; i < t->nmeta; i++) {
+		if ((k = t->meta[i].key) == NULL || !is_xml_name(k))
+			return thads_seterr(err, THADS_EUSAGE, NULL, 0,
+			    "bad metadata key %zu", i);
+		for (j = 0; j < t->ncols; j++)
+			if (strcmp(k, t->cols[j].name) == 0)
+				return thads_seterr(err, THADS_EUSAGE, NULL,
+				    0, "metadata key '%s' is a column", k);
+		for (j = 0; j < i; j++)
+			if (strcmp(k, t->meta[j].key) == 0)
+				return thads_seterr(err, THADS_EUSAGE, NULL,
+				    0, "duplicate metadata key '%s'", k);
 	}
-	o->ncols = ncols;
-	for (i = 0; i < ncols; i++) {
-		o->cols[i].type = cols[i].type;
-		if ((o->cols[i].name = strdup(cols[i].name)) == NULL) {
-			out_free(o);
-			return NULL;
-		}
-	}
-	return o;
+	return 0;
 }
 
 static int
-start(struct thads_out *o, const char *name)
+set_cols(struct thads_out *o, const struct thads_col *cols, size_t ncols)
 {
+	size_t i;
+
+	if ((o->cols = calloc(ncols, sizeof(*o->cols))) == NULL)
+		return THADS_ENOMEM;
+	o->ncols = ncols;
+	for (i = 0; i < ncols; i++) {
+		o->cols[i].type = cols[i].type;
+		if ((o->cols[i].name = strdup(cols[i].name)) == NULL)
+			return THADS_ENOMEM;
+	}
+	return 0;
+}
+
+/* Start table t in the format's own way: header, element, sheet. */
+static int
+start(struct thads_out *o, const struct thads_table *t, const char *name,
+    struct thads_err *err)
+{
+	int rc;
+
 	switch (o->fmt) {
 	case THADS_FMT_CSV:
 	case THADS_FMT_TSV:
 		return sep_open(o);
 	case THADS_FMT_JSONL:
-		return json_open(o);
+		if ((rc = json_open(o)) != 0)
+			return rc;
+		return json_meta(o, t);
 	case THADS_FMT_XML:
-		return xml_open(o, name);
+		return xml_open(o, name, t);
 	case THADS_FMT_TABLE:
-		break;
+		return o->docname != NULL ? table_head(o, t) : 0;
+	case THADS_FMT_XLSX:
+		return thads_xlsx_table(o->xlsx, t, err);
+	case THADS_FMT_HTML:
+		return thads_html_table(o->html, t, err);
 	}
 	return 0;
 }
 
+/* End the current table; the document stays open. */
+static int
+finish(struct thads_out *o, struct thads_err *err)
+{
+	int rc = 0;
+
+	if (o->ntables == 0 || o->rc != 0)
+		return 0;
+	if (o->fmt == THADS_FMT_TABLE)
+		rc = table_close(o);
+	else if (o->fmt == THADS_FMT_XML && o->docname != NULL &&
+	    xmlTextWriterEndElement(o->xw) < 0)
+		rc = THADS_ELIB;
+	if (rc != 0)
+		return fail(o, err, rc, thads_strerror(rc));
+	return io(o, err);
+}
+
+/* Record a backend's error, whose detail is already in e. */
+static int
+fail_detail(struct thads_out *o, struct thads_err *err, int code,
+    const struct thads_err *e)
+{
+	if (o->rc == 0) {
+		o->rc = code;
+		o->first = *e;
+	}
+	return again(o, err);
+}
+
 int
-thads_out_open(FILE *fp, enum thads_fmt fmt, const char *name,
-    const struct thads_col *cols, size_t ncols, unsigned flags,
-    struct thads_out **out, struct thads_err *err)
+thads_out_begin(FILE *fp, enum thads_fmt fmt, const char *docname,
+    unsigned flags, struct thads_out **out, struct thads_err *err)
 {
 	struct thads_out *o;
-	int rc;
+	struct thads_err e;
+	int rc = 0;
 
-	if (fp == NULL || cols == NULL || (size_t)fmt >= NFMTS)
+	if (fp == NULL || (size_t)fmt >= NFMTS)
 		return thads_seterr(err, THADS_EUSAGE, NULL, 0,
 		    "bad output arguments");
-	if (name == NULL)
-		name = "row";
-	if ((rc = check_cols(fmt, name, cols, ncols, err)) != 0)
-		return rc;
-	if ((o = out_new(fp, fmt, cols, ncols, flags)) == NULL)
+	if (docname != NULL && !is_xml_name(docname))
+		return thads_seterr(err, THADS_EUSAGE, NULL, 0,
+		    "bad document name '%s'", docname);
+	if ((o = calloc(1, sizeof(*o))) == NULL ||
+	    (docname != NULL && (o->docname = strdup(docname)) == NULL)) {
+		free(o);
 		return thads_seterr(err, THADS_ENOMEM, NULL, 0,
 		    "out of memory");
+	}
+	o->fp = fp;
+	o->fmt = fmt;
+	o->flags = flags;
 
 	errno = 0;
-	if ((rc = start(o, name)) != 0)
+	thads_clearerr(&e);
+	if (fmt == THADS_FMT_XLSX)
+		rc = thads_xlsx_open(fp, &o->xlsx, &e);
+	else if (fmt == THADS_FMT_HTML)
+		rc = thads_html_open(fp, docname, &o->html, &e);
+	else if (fmt == THADS_FMT_XML && docname != NULL &&
+	    ((rc = xml_start(o)) != 0 ||
+	    xmlTextWriterStartElement(o->xw, BAD_CAST docname) < 0))
+		rc = rc ? rc : THADS_ELIB;
+	if (rc != 0 && e.code != 0)
+		rc = fail_detail(o, err, rc, &e);
+	else if (rc != 0)
 		rc = fail(o, err, rc, thads_strerror(rc));
 	else
 		rc = io(o, err);
@@ -858,18 +1075,88 @@ thads_out_open(FILE *fp, enum thads_fmt fmt, const char *name,
 }
 
 int
+thads_out_next(struct thads_out *o, const struct thads_table *t,
+    struct thads_err *err)
+{
+	const char *name;
+	struct thads_err e;
+	int rc;
+
+	if (o == NULL || t == NULL || t->cols == NULL)
+		return thads_seterr(err, THADS_EUSAGE, NULL, 0,
+		    "bad output arguments");
+	if (o->rc != 0)
+		return again(o, err);
+	if (o->ntables > 0 && (o->docname == NULL ||
+	    o->fmt == THADS_FMT_CSV || o->fmt == THADS_FMT_TSV))
+		return thads_seterr(err, THADS_EUSAGE, NULL, 0,
+		    "%s output holds one table only", thads_fmt_name(o->fmt));
+	name = t->name != NULL ? t->name : "row";
+	if ((rc = check_cols(o->fmt, name, t->cols, t->ncols, err)) != 0 ||
+	    (rc = check_meta(t, err)) != 0)
+		return rc;
+	if ((rc = finish(o, err)) != 0)
+		return rc;
+
+	table_free(o);
+	o->ntables++;
+	errno = 0;
+	thads_clearerr(&e);
+	if ((rc = set_cols(o, t->cols, t->ncols)) == 0)
+		rc = start(o, t, name, &e);
+	if (rc != 0 && e.code != 0)
+		return fail_detail(o, err, rc, &e);
+	if (rc != 0)
+		return fail(o, err, rc, thads_strerror(rc));
+	return io(o, err);
+}
+
+int
+thads_out_open(FILE *fp, enum thads_fmt fmt, const char *name,
+    const struct thads_col *cols, size_t ncols, unsigned flags,
+    struct thads_out **out, struct thads_err *err)
+{
+	struct thads_out *o = NULL;
+	struct thads_table t;
+	int rc;
+
+	if (fp == NULL || cols == NULL || (size_t)fmt >= NFMTS)
+		return thads_seterr(err, THADS_EUSAGE, NULL, 0,
+		    "bad output arguments");
+	if (name == NULL)
+		name = "row";
+	if ((rc = check_cols(fmt, name, cols, ncols, err)) != 0)
+		return rc;
+	memset(&t, 0, sizeof(t));
+	t.name = name;
+	t.cols = cols;
+	t.ncols = ncols;
+	if ((rc = thads_out_begin(fp, fmt, NULL, flags, &o, err)) != 0 ||
+	    o == NULL)
+		return rc ? rc : THADS_ESOFTWARE;
+	if ((rc = thads_out_next(o, &t, err)) != 0) {
+		out_free(o);
+		return rc;
+	}
+	*out = o;
+	return 0;
+}
+
+int
 thads_out_row(struct thads_out *o, const char *const *vals,
     struct thads_err *err)
 {
+	struct thads_err e;
 	int rc = 0;
 
-	if (o == NULL || vals == NULL)
+	if (o == NULL || vals == NULL || o->ntables == 0)
 		return thads_seterr(err, THADS_EUSAGE, NULL, 0,
 		    "bad output arguments");
 	if (o->rc != 0)
 		return again(o, err);
 
 	errno = 0;
+	thads_clearerr(&e);
 	switch (o->fmt) {
 	case THADS_FMT_CSV:
 	case THADS_FMT_TSV:
@@ -884,26 +1171,55 @@ thads_out_row(struct thads_out *o, const char *const *vals,
 	case THADS_FMT_TABLE:
 		rc = table_row(o, vals);
 		break;
+	case THADS_FMT_XLSX:
+		rc = thads_xlsx_row(o->xlsx, vals, &e);
+		break;
+	case THADS_FMT_HTML:
+		rc = thads_html_row(o->html, vals, &e);
+		break;
 	}
+	if (rc != 0 && e.code != 0)
+		return fail_detail(o, err, rc, &e);
 	if (rc != 0)
 		return fail(o, err, rc, thads_strerror(rc));
 	return io(o, err);
 }
 
+/* End the document: root element, workbook, page. */
+static int
+finish_doc(struct thads_out *o, struct thads_err *e)
+{
+	struct thads_xlsx *x = o->xlsx;
+	struct thads_html *h = o->html;
+
+	o->xlsx = NULL;
+	o->html = NULL;
+	if (x != NULL)
+		return thads_xlsx_close(x, o->rc == 0, e);
+	if (h != NULL)
+		return thads_html_close(h, o->rc == 0, e);
+	if (o->xw != NULL)
+		return xml_close(o);
+	return 0;
+}
+
 int
 thads_out_close(struct thads_out *o, struct thads_err *err)
 {
-	int rc = 0;
+	struct thads_err e;
+	int rc;
 
 	if (o == NULL)
 		return 0;
 	errno = 0;
-	if (o->fmt == THADS_FMT_XML)
-		rc = xml_close(o);
-	else if (o->fmt == THADS_FMT_TABLE && o->rc == 0)
-		rc = table_close(o);
-	if (rc != 0)
-		fail(o, err, rc, thads_strerror(rc));
+	thads_clearerr(&e);
+	(void)finish(o, NULL);	/* an error sticks in o->rc */
+	if ((rc = finish_doc(o, &e)) != 0) {
+		if (e.code != 0)
+			fail_detail(o, err, rc, &e);
+		else
+			fail(o, err, rc, thads_strerror(rc));
+	}
 	if (fflush(o->fp) == EOF || ferror(o->fp))
 		io(o, err);
 

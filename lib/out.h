@@ -50,8 +50,41 @@
  * changed; a value there that is not a number is neutralised like text,
  * since SQLite lets any column hold text.
  *
+ * xlsx	an Office Open XML workbook (libxlsxwriter), written to fp when
+ *	the output is closed; one worksheet per table.  A table's title
+ *	and metadata come first (title in bold, then one "key | value"
+ *	row each, then an empty row), then the header row (bold, white
+ *	on dark blue, frozen, with an autofilter), then the rows.  INT
+ *	and REAL values that are numbers are stored as numbers, DATE
+ *	values "YYYY-MM-DD" (or with " HH:MM:SS") as dates shown in
+ *	ISO 8601, BOOL values as booleans; anything else, and every TEXT
+ *	value, is stored as a string, which a spreadsheet never runs as
+ *	a formula (no apostrophe is added).  Column widths follow the
+ *	widest value (capped at 60).  A worksheet holds at most 1,048,575
+ *	rows under the header; more is THADS_EDATA.  Refused on a
+ *	terminal (THADS_EUSAGE).
+ * html	one self-contained UTF-8 page (no script, no external resource)
+ *	with a section per table: the title, the metadata, the charts the
+ *	table asks for (struct thads_chart: SVG drawn here), then the
+ *	table itself, numbers right-aligned.  Styled for the screen and
+ *	for print.  Values are escaped; invalid UTF-8 and characters HTML
+ *	does not allow become U+FFFD.  The page is written as each table
+ *	ends (its rows are buffered until then, for the charts).
+ *
  * All values and column names must be UTF-8; invalid bytes in values
  * are passed through in csv and tsv and replaced as above elsewhere.
+ *
+ * Documents.  thads_out_open() writes one table.  thads_out_begin() and
+ * thads_out_next() write several to one output, each with a title,
+ * metadata (key and value pairs, such as the version of the definition
+ * that made the table) and charts: xlsx gives one worksheet per table,
+ * html one section, table format one block after a blank line (title
+ * and "key: value" lines first), jsonl one run of objects with the
+ * metadata appended to each object as string fields, xml one element
+ * per table, named after the record element with an "s" appended,
+ * whose attributes are the metadata, inside the document's root
+ * element.  csv and tsv stay pure data: they hold one table, and the
+ * metadata is left out.
  */
 #ifndef THADS_OUT_H
 #define THADS_OUT_H
@@ -66,7 +99,9 @@ enum thads_fmt {
 	THADS_FMT_CSV,
 	THADS_FMT_TSV,
 	THADS_FMT_JSONL,
-	THADS_FMT_XML
+	THADS_FMT_XML,
+	THADS_FMT_XLSX,
+	THADS_FMT_HTML
 };
 
 enum thads_coltype {
@@ -80,6 +115,52 @@ enum thads_coltype {
 struct thads_col {
 	const char	*name;
 	enum thads_coltype type;
+};
+
+/* A metadata pair of a table: key is an XML name as for columns. */
+struct thads_meta {
+	const char	*key;
+	const char	*value;
+};
+
+enum thads_chart_kind {
+	THADS_CHART_BAR,	/* horizontal bars, one group per row */
+	THADS_CHART_LINE	/* one line per series, rows along x */
+};
+
+#define THADS_CHART_MAXSERIES	8
+#define THADS_CHART_MAXLABEL	4
+
+/*
+ * A chart that html draws from a table's own cells.  The label of a
+ * row is its label columns joined by " / "; each series is a numeric
+ * column.  split, when >= 0, is a column whose value starts a new chart
+ * each time it changes (one chart per dimension of a long table).  Rows
+ * in which a label column or the split column equals skip (when not
+ * NULL) are left out, e.g. a total row.  A cell that is not a number
+ * draws no bar or point.
+ */
+struct thads_chart {
+	enum thads_chart_kind kind;
+	const char	*title;
+	size_t		 label[THADS_CHART_MAXLABEL];
+	size_t		 nlabel;
+	size_t		 series[THADS_CHART_MAXSERIES];
+	size_t		 nseries;
+	long		 split;
+	const char	*skip;
+};
+
+/* A table of a document, for thads_out_next(). */
+struct thads_table {
+	const char	*name;	/* record element (xml), sheet; NULL: "row" */
+	const char	*title;	/* heading, or NULL */
+	const struct thads_col *cols;
+	size_t		 ncols;
+	const struct thads_meta *meta;
+	size_t		 nmeta;
+	const struct thads_chart *charts;	/* html only */
+	size_t		 ncharts;
 };
 
 #define THADS_OUT_RAW		0x1	/* csv/tsv: no formula neutralising */
@@ -118,6 +199,25 @@ const char *thads_fmt_name(enum thads_fmt fmt);
 int	thads_out_open(FILE *fp, enum thads_fmt fmt, const char *name,
 	    const struct thads_col *cols, size_t ncols, unsigned flags,
 	    struct thads_out **out, struct thads_err *err);
+
+/*
+ * Start a document of several tables in format fmt on fp: docname is
+ * the root element for xml and the page title for html (an XML name as
+ * for columns).  No table is open yet: call thads_out_next() for each.
+ * Returns as thads_out_open().
+ */
+int	thads_out_begin(FILE *fp, enum thads_fmt fmt, const char *docname,
+	    unsigned flags, struct thads_out **out, struct thads_err *err);
+
+/*
+ * End the current table, if any, and start table t (copied).  Returns
+ * 0, THADS_EUSAGE (bad names as for thads_out_open(), a metadata key
+ * that is not an XML name or repeats a column name, a second table in
+ * csv or tsv or after thads_out_open()), or a write error as
+ * thads_out_row().
+ */
+int	thads_out_next(struct thads_out *o, const struct thads_table *t,
+	    struct thads_err *err);
 
 /*
  * Write one row: vals holds ncols NUL-terminated values, NULL for a

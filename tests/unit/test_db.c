@@ -507,7 +507,9 @@ errors(void **state)
 	    THADS_EBUSY);
 	assert_int_equal(thads_db_fail(db, SQLITE_LOCKED, &err),
 	    THADS_EBUSY);
-	assert_int_equal(thads_db_fail(db, SQLITE_CORRUPT, &err), THADS_EDB);
+	/* A damaged file is bad input data, not a fault of the program. */
+	assert_int_equal(thads_db_fail(db, SQLITE_CORRUPT, &err), THADS_EDATA);
+	assert_int_equal(thads_db_fail(db, SQLITE_NOTADB, &err), THADS_EDATA);
 	assert_int_equal(thads_db_fail(db, SQLITE_FULL, &err), THADS_EDB);
 	assert_int_equal(thads_db_fail(NULL, SQLITE_IOERR, &err), THADS_EDB);
 	assert_non_null(strstr(err.msg, sqlite3_errstr(SQLITE_IOERR)));
