@@ -13,6 +13,7 @@
 #include <nettle/sha2.h>
 
 #include "admin.h"
+#include "audit.h"
 #include "zio.h"
 
 #define CHUNK (64 * 1024)
@@ -156,6 +157,27 @@ orphans(struct checker *c, struct thads_err *err)
 	return 0;
 }
 
+/*
+ * The audit hash chain: its first broken link, if any.  A missing head
+ * file is not a finding here, since a copy checked before a restore has
+ * none; thads-record verify-audit insists on it.
+ */
+static int
+audit_chain(struct checker *c, struct thads_err *err)
+{
+	struct thads_audit_report r;
+	char where[64];
+	int rc;
+
+	if ((rc = thads_audit_verify(c->db, 0, &r, err)) < 0)
+		return rc;
+	if (rc == 1) {
+		snprintf(where, sizeof(where), "audit row %lld", r.broken_id);
+		finding(c, "audit_chain", where, r.what);
+	}
+	return 0;
+}
+
 long
 thads_admin_check(struct thads_db *db,
     void (*fn)(const struct thads_finding *, void *), void *ctx,
@@ -169,7 +191,8 @@ thads_admin_check(struct thads_db *db,
 	/* The other checks read tables that a damaged file may not hold. */
 	if (c.n > 0)
 		return c.n;
-	if ((rc = foreign_keys(&c, err)) != 0 || (rc = orphans(&c, err)) != 0)
+	if ((rc = foreign_keys(&c, err)) != 0 || (rc = orphans(&c, err)) != 0 ||
+	    (rc = audit_chain(&c, err)) != 0)
 		return rc;
 	return c.n;
 }
@@ -487,6 +510,24 @@ unpack(const char *from, const char *tmp, struct thads_err *err)
 	return rc;
 }
 
+/*
+ * The restored trail is the truth from now on: its newest entry becomes
+ * the audit head, or the next write would be reported as a break.
+ */
+static int
+restore_head(const char *dbpath, struct thads_err *err)
+{
+	struct thads_db *db;
+	int rc;
+
+	rc = thads_db_open(dbpath, THADS_DB_NOCREATE, 1000, "thads-admin", &db,
+	    err);
+	if (rc == 0)
+		rc = thads_audit_sync_head(db, err);
+	thads_db_close(db);
+	return rc;
+}
+
 int
 thads_admin_restore(const char *from, const char *dbpath, int noverify,
     long busy_ms, struct thads_err *err)
@@ -517,5 +558,8 @@ thads_admin_restore(const char *from, const char *dbpath, int noverify,
 		(void)unlink(tmp);	/* the database was not touched */
 	if (lock != NULL)
 		sqlite3_close(lock);
+	/* After the lock is given up, since this opens the file again. */
+	if (rc == 0)
+		rc = restore_head(dbpath, err);
 	return rc;
 }

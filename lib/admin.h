@@ -25,8 +25,9 @@ struct thads_finding {
 
 /*
  * Run the checks: SQLite's integrity check, the foreign key check, rows
- * whose person or facility is missing or deleted, and the schema
- * version.  fn is called for each finding.  Returns the number of
+ * whose person or facility is missing or deleted, the schema version
+ * and the audit hash chain (audit.h; finding "audit_chain" at the first
+ * broken entry).  fn is called for each finding.  Returns the number of
  * findings (0 when the database is sound), or a negative code when the
  * checks could not run.
  */

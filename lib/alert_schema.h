@@ -1,11 +1,10 @@
 /*
  * alert_schema.h: the tables of thads-alert, as one schema migration.
  *
- * thads_schema_alert is meant for the migrations list of schema.c.
- * Until it is there, thads-alert creates the tables itself when it
- * opens a database read-write (thads_alert_schema_ensure()); every
- * statement is CREATE ... IF NOT EXISTS so that both ways give the
- * same database.
+ * schema.c lists thads_schema_alert as migration 2.  thads-alert also
+ * creates the tables itself when it opens, read-write, a database that
+ * lacks them (thads_alert_schema_ensure()); every statement is
+ * CREATE ... IF NOT EXISTS so that both ways give the same database.
  *
  *	alert_seen		the alerts already emitted, for --new-only
  *	alert_ack		the alerts an officer acknowledged

@@ -11,14 +11,16 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "audit.h"
 #include "db.h"
 #include "schema.h"
 
 #define AUDIT_INSERT \
     "INSERT INTO audit (at, tool, os_user, actor, action, tbl, row_id," \
-    " record_key, old, new, reason) VALUES"
+    " record_key, old, new, reason, id, prev_hash, hash) VALUES"
 
-static const char audit_sql[] = AUDIT_INSERT " (?,?,?,?,?,?,?,?,?,?,?)";
+static const char audit_sql[] = AUDIT_INSERT
+    " (?,?,?,?,?,?,?,?,?,?,?,?,?,?)";
 static const char audit_many_sql[] = AUDIT_INSERT;
 
 /*
@@ -29,7 +31,7 @@ static const char audit_many_sql[] = AUDIT_INSERT;
  * for each entry.
  */
 #define AUDIT_BATCH	64
-#define AUDIT_PER	8
+#define AUDIT_PER	11
 #define NOSTR		((size_t)-1)
 
 enum { Q_AT, Q_ACTION, Q_TBL, Q_KEY, Q_OLD, Q_NEW, Q_REASON, Q_NSTR };
@@ -91,6 +93,8 @@ thads_db_begin(struct thads_db *db, struct thads_err *err)
 {
 	int rc = thads_db_exec(db, "BEGIN IMMEDIATE", err);
 
+	db->chain_loaded = 0;
+	db->chain_dirty = 0;
 	if (rc == 0) {
 		db->intx = 1;
 		db->tx++;
@@ -98,15 +102,30 @@ thads_db_begin(struct thads_db *db, struct thads_err *err)
 	return rc;
 }
 
+/*
+ * The head file is written before COMMIT, while this process still holds
+ * the write lock, so that two writers cannot leave it out of order; when
+ * the COMMIT then fails, the head file is put back.
+ */
 int
 thads_db_commit(struct thads_db *db, struct thads_err *err)
 {
 	int rc = thads_db_audit_flush(db, err);
+	int head = rc == 0 && db->chain_dirty;
 
+	if (head)
+		rc = thads_audit_write_head(db->path, db->chain_id,
+		    db->chain_hash, err);
 	if (rc == 0)
 		rc = thads_db_exec(db, "COMMIT", err);
-	if (rc == 0)
+	if (rc != 0 && head)
+		(void)thads_audit_write_head(db->path, db->chain_id0,
+		    db->chain_hash0, NULL);
+	if (rc == 0) {
 		db->intx = 0;
+		db->chain_loaded = 0;
+		db->chain_dirty = 0;
+	}
 	return rc;
 }
 
@@ -119,6 +138,8 @@ thads_db_rollback(struct thads_db *db)
 		db->auditq->n = 0;
 		db->auditq->len = 0;
 	}
+	db->chain_loaded = 0;
+	db->chain_dirty = 0;
 	if (!db->intx)
 		return 0;
 	db->intx = 0;
@@ -361,15 +382,71 @@ bind_text(sqlite3_stmt *st, int i, const char *s)
 		sqlite3_bind_null(st, i);
 }
 
+/* Read the newest entry of the chain, once per transaction. */
+static int
+chain_load(struct thads_db *db, struct thads_err *err)
+{
+	static const char sql[] =
+	    "SELECT id, hash FROM audit ORDER BY id DESC LIMIT 1";
+	sqlite3_stmt *st;
+	const unsigned char *h;
+	int rc;
+
+	if (db->chain_loaded)
+		return 0;
+	db->chain_id = 0;
+	snprintf(db->chain_hash, sizeof(db->chain_hash), "%s",
+	    THADS_AUDIT_GENESIS);
+	if ((rc = thads_db_prepare(db, sql, &st, err)) != 0)
+		return rc;
+	if ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		db->chain_id = sqlite3_column_int64(st, 0);
+		h = sqlite3_column_text(st, 1);
+		snprintf(db->chain_hash, sizeof(db->chain_hash), "%s",
+		    h ? (const char *)h : "");
+		rc = SQLITE_DONE;
+	}
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE)
+		return thads_db_fail(db, rc, err);
+	db->chain_id0 = db->chain_id;
+	memcpy(db->chain_hash0, db->chain_hash, sizeof(db->chain_hash));
+	db->chain_loaded = 1;
+	return 0;
+}
+
+/*
+ * Link the next entry into the chain: its id and the previous hash into
+ * *id and prev, its own hash into hash.  The chain moves on at once; a
+ * failed INSERT fails the transaction, which drops the chain state.
+ */
+static void
+chain_next(struct thads_db *db, const char *const f[THADS_AU_NF],
+    long long rowid, long long *id, char *prev, char *hash)
+{
+	*id = db->chain_id + 1;
+	memcpy(prev, db->chain_hash, THADS_AUDIT_HEX);
+	thads_audit_hash(prev, *id, rowid, f, hash);
+	db->chain_id = *id;
+	memcpy(db->chain_hash, hash, THADS_AUDIT_HEX);
+	db->chain_dirty = 1;
+}
+
 /* Write one entry with the single-row statement. */
 static int
 write_one(struct thads_db *db, const char *at, const char *action,
     const char *tbl, long long rowid, const char *key, const char *old,
     const char *new, const char *reason, struct thads_err *err)
 {
+	const char *f[THADS_AU_NF] = { at, db->tool, db->user, db->actor,
+	    action, tbl, key, old, new, reason };
+	char prev[THADS_AUDIT_HEX], hash[THADS_AUDIT_HEX];
 	sqlite3_stmt *st;
+	long long id;
 	int rc;
 
+	if ((rc = chain_load(db, err)) != 0)
+		return rc;
 	if (db->audit_st == NULL &&
 	    (rc = thads_db_prepare(db, audit_sql, &db->audit_st, err)))
 		return rc;
@@ -385,10 +462,19 @@ write_one(struct thads_db *db, const char *at, const char *action,
 	bind_text(st, 9, old);
 	bind_text(st, 10, new);
 	bind_text(st, 11, reason);
+	chain_next(db, f, rowid, &id, prev, hash);
+	sqlite3_bind_int64(st, 12, id);
+	bind_text(st, 13, prev);
+	bind_text(st, 14, hash);
 	rc = sqlite3_step(st);
 	sqlite3_reset(st);
 	sqlite3_clear_bindings(st);
-	return rc == SQLITE_DONE ? 0 : thads_db_fail(db, rc, err);
+	if (rc != SQLITE_DONE) {
+		/* Not written: the chain must not move past it. */
+		db->chain_loaded = 0;
+		return thads_db_fail(db, rc, err);
+	}
+	return 0;
 }
 
 int
@@ -397,19 +483,26 @@ thads_db_audit(struct thads_db *db, const char *action, const char *tbl,
     const char *reason, struct thads_err *err)
 {
 	char now[32];
-	int rc;
+	int rc, own = !db->intx;
 
 	if ((rc = thads_db_audit_flush(db, err)) != 0)
 		return rc;
+	if (own && (rc = thads_db_begin(db, err)) != 0)
+		return rc;
 	thads_now_utc(now, sizeof(now));
-	return write_one(db, now, action, tbl, rowid, key, old, new, reason,
+	rc = write_one(db, now, action, tbl, rowid, key, old, new, reason,
 	    err);
+	if (own && rc == 0)
+		rc = thads_db_commit(db, err);
+	if (own && rc != 0)
+		thads_db_rollback(db);
+	return rc;
 }
 
 static int
 prepare_many(struct thads_db *db, struct thads_err *err)
 {
-	char sql[8192];
+	char sql[16384];
 	size_t n;
 	int i, b;
 
@@ -417,8 +510,9 @@ prepare_many(struct thads_db *db, struct thads_err *err)
 	for (i = 0; i < AUDIT_BATCH && n < sizeof(sql); i++) {
 		b = 4 + i * AUDIT_PER;
 		n += (size_t)snprintf(sql + n, sizeof(sql) - n, "%s(?%d,?1,?2,"
-		    "?3,?%d,?%d,?%d,?%d,?%d,?%d,?%d)", i ? "," : " ", b, b + 1,
-		    b + 2, b + 3, b + 4, b + 5, b + 6, b + 7);
+		    "?3,?%d,?%d,?%d,?%d,?%d,?%d,?%d,?%d,?%d,?%d)", i ? "," : " ",
+		    b, b + 1, b + 2, b + 3, b + 4, b + 5, b + 6, b + 7, b + 8,
+		    b + 9, b + 10);
 	}
 	return thads_db_prepare(db, sql, &db->auditq->many, err);
 }
@@ -462,10 +556,15 @@ static int
 write_many(struct thads_db *db, struct thads_err *err)
 {
 	struct thads_auditq *q = db->auditq;
+	char prev[THADS_AUDIT_HEX], hash[THADS_AUDIT_HEX];
+	const char *f[THADS_AU_NF];
 	sqlite3_stmt *st;
+	long long id;
 	int i, b, rc;
 
 	if (q->many == NULL && (rc = prepare_many(db, err)) != 0)
+		return rc;
+	if ((rc = chain_load(db, err)) != 0)
 		return rc;
 	st = q->many;
 	bind_text(st, 1, db->tool);
@@ -481,10 +580,28 @@ write_many(struct thads_db *db, struct thads_err *err)
 		bind_text(st, b + 5, qstr(q, i, Q_OLD));
 		bind_text(st, b + 6, qstr(q, i, Q_NEW));
 		bind_text(st, b + 7, qstr(q, i, Q_REASON));
+		f[THADS_AU_AT] = qstr(q, i, Q_AT);
+		f[THADS_AU_TOOL] = db->tool;
+		f[THADS_AU_USER] = db->user;
+		f[THADS_AU_ACTOR] = db->actor;
+		f[THADS_AU_ACTION] = qstr(q, i, Q_ACTION);
+		f[THADS_AU_TBL] = qstr(q, i, Q_TBL);
+		f[THADS_AU_KEY] = qstr(q, i, Q_KEY);
+		f[THADS_AU_OLD] = qstr(q, i, Q_OLD);
+		f[THADS_AU_NEW] = qstr(q, i, Q_NEW);
+		f[THADS_AU_REASON] = qstr(q, i, Q_REASON);
+		chain_next(db, f, q->rowid[i], &id, prev, hash);
+		sqlite3_bind_int64(st, b + 8, id);
+		sqlite3_bind_text(st, b + 9, prev, -1, SQLITE_TRANSIENT);
+		sqlite3_bind_text(st, b + 10, hash, -1, SQLITE_TRANSIENT);
 	}
 	rc = sqlite3_step(st);
 	sqlite3_reset(st);
-	return rc == SQLITE_DONE ? 0 : thads_db_fail(db, rc, err);
+	if (rc != SQLITE_DONE) {
+		db->chain_loaded = 0;
+		return thads_db_fail(db, rc, err);
+	}
+	return 0;
 }
 
 /* Write a queue that is not full, one entry at a time. */

@@ -33,6 +33,13 @@ struct thads_db {
 	const char *actor;	/* --actor, or NULL */
 	sqlite3_stmt *audit_st;	/* prepared once, reused */
 	struct thads_auditq *auditq;	/* entries not yet written */
+	/* The audit hash chain (audit.h), read once per transaction. */
+	int	 chain_loaded;	/* chain_id and chain_hash are current */
+	int	 chain_dirty;	/* entries written in this transaction */
+	long long chain_id;	/* newest entry */
+	char	 chain_hash[65];
+	long long chain_id0;	/* newest entry when the transaction began */
+	char	 chain_hash0[65];
 };
 
 /* The schema version this build writes. */
@@ -51,7 +58,12 @@ int	thads_db_open(const char *path, unsigned flags, long busy_ms,
 /* Roll back any open transaction and close.  db may be NULL. */
 void	thads_db_close(struct thads_db *db);
 
-/* BEGIN IMMEDIATE, COMMIT, ROLLBACK.  Return 0, THADS_EBUSY or THADS_EDB. */
+/*
+ * BEGIN IMMEDIATE, COMMIT, ROLLBACK.  Return 0, THADS_EBUSY or THADS_EDB.
+ * A commit that wrote audit entries first rewrites the audit head file
+ * (audit.h), while it still holds the write lock, and can also fail with
+ * THADS_ECANTCREAT, after which the transaction must be rolled back.
+ */
 int	thads_db_begin(struct thads_db *db, struct thads_err *err);
 int	thads_db_commit(struct thads_db *db, struct thads_err *err);
 int	thads_db_rollback(struct thads_db *db);
@@ -75,7 +87,9 @@ int	thads_db_fail(struct thads_db *db, int rc, struct thads_err *err);
  * action is "insert", "update", "delete" or "purge"; tbl and rowid name
  * the record, key is its natural key as text; old and new are JSON
  * objects of the values before and after (NULL when there is none).
- * The entry carries the time, the tool, the OS user and the actor.
+ * The entry carries the time, the tool, the OS user and the actor, and
+ * is linked into the audit hash chain (audit.h).  Outside a transaction
+ * it runs in one of its own.
  */
 int	thads_db_audit(struct thads_db *db, const char *action,
 	    const char *tbl, long long rowid, const char *key, const char *old,

@@ -22,7 +22,8 @@ enum {
 	D_NAME_FOLDED = -2,	/* person: search key of the name */
 	D_EXTRA = -3,		/* episode: the extra values as JSON */
 	D_JUDGMENT_NO = -4,	/* episode: judgment served */
-	D_MATCH = -5		/* episode: how the person was found */
+	D_MATCH = -5,		/* episode: how the person was found */
+	D_ALIASES_FOLDED = -6	/* person: search key of the aliases */
 };
 
 struct column {
@@ -44,7 +45,9 @@ struct kind {
 static const struct column person_cols[] = {
 	{ "ext_id", F_PERSON_ID }, { "national_id", F_PERSON_NATID },
 	{ "name", F_PERSON_NAME }, { "name_folded", D_NAME_FOLDED },
-	{ "aliases", F_PERSON_ALIASES }, { "birth_date", F_PERSON_BIRTH },
+	{ "aliases", F_PERSON_ALIASES },
+	{ "aliases_folded", D_ALIASES_FOLDED },
+	{ "birth_date", F_PERSON_BIRTH },
 	{ "age", F_PERSON_AGE }, { "age_on", F_PERSON_AGE_ON },
 	{ "sex", F_PERSON_SEX }, { "nationality", F_PERSON_NATIONALITY },
 	{ "ethnicity", F_PERSON_ETHNICITY }, { "race", F_PERSON_RACE },
@@ -172,6 +175,8 @@ struct thads_import {
 	struct buf jold, jnew;	/* audit values as JSON */
 	char	 facility_id[24];
 	char	*folded;
+	char	*afolded;	/* the aliases, folded */
+	const char *reason;	/* for the audit entries, or NULL */
 	char	 keys[THADS_K_COUNT][160];
 	enum thads_action act[THADS_K_COUNT];
 	time_t	 now_t;
@@ -377,6 +382,7 @@ thads_import_free(struct thads_import *im)
 	free(im->jold.p);
 	free(im->jnew.p);
 	free(im->folded);
+	free(im->afolded);
 	free(im);
 }
 
@@ -499,6 +505,8 @@ value(struct thads_import *im, const struct column *c)
 		return im->facility_id[0] ? im->facility_id : NULL;
 	case D_NAME_FOLDED:
 		return im->folded;
+	case D_ALIASES_FOLDED:
+		return im->afolded;
 	case D_EXTRA:
 		return im->extra.n ? im->extra.p : NULL;
 	case D_JUDGMENT_NO:
@@ -535,7 +543,13 @@ audit(struct thads_import *im, const struct kind *k, int update,
 		return thads_seterr(err, THADS_ENOMEM, NULL, 0, "out of memory");
 	return thads_db_audit_queue(im->db, update ? "update" : "insert",
 	    k->table, id, im->keys[k->kind], update ? im->jold.p : NULL,
-	    im->jnew.p, NULL, err);
+	    im->jnew.p, im->reason, err);
+}
+
+void
+thads_import_set_reason(struct thads_import *im, const char *reason)
+{
+	im->reason = reason;
 }
 
 /* Bind the person and the key columns of kind k into its find statement. */
@@ -918,9 +932,14 @@ prepare_rec(struct thads_import *im, const struct thads_rec *r,
 	if ((rc = survey(im, err)) != 0)
 		return rc;
 	free(im->folded);
+	free(im->afolded);
 	im->folded = NULL;
+	im->afolded = NULL;
 	if (r->v[F_PERSON_NAME] != NULL &&
 	    (im->folded = thads_text_fold(r->v[F_PERSON_NAME])) == NULL)
+		return thads_seterr(err, THADS_ENOMEM, NULL, 0, "out of memory");
+	if (r->v[F_PERSON_ALIASES] != NULL &&
+	    (im->afolded = thads_text_fold(r->v[F_PERSON_ALIASES])) == NULL)
 		return thads_seterr(err, THADS_ENOMEM, NULL, 0, "out of memory");
 	return extras(im, err);
 }

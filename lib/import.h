@@ -92,4 +92,11 @@ const struct thads_import_stats *thads_import_stats(
 /* Finalize the statements and free.  im may be NULL. */
 void	thads_import_free(struct thads_import *im);
 
+/*
+ * The reason written with every audit entry from now on (thads-record
+ * gives the officer's --reason); reason is not copied and must outlive
+ * its use.  NULL, the default, writes none.
+ */
+void	thads_import_set_reason(struct thads_import *im, const char *reason);
+
 #endif /* THADS_IMPORT_H */

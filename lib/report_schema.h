@@ -1,9 +1,7 @@
 /*
- * report_schema.h: the migration thads-report asks for, to be added to
- * the list of lib/schema.c by whoever owns it (one migration, applied
- * after those already released).  Until it is, thads-report works
- * without it: the training report says the table is missing and exits
- * 78.
+ * report_schema.h: the migration of thads-report, listed third in
+ * lib/schema.c.  On a database without the table (a copy made by
+ * other means) the training report says so and exits 78.
  *
  * training: education and vocational training of persons held or
  * supervised (LECJ: general education, literacy, vocational courses).

@@ -20,7 +20,11 @@
  */
 #include <stddef.h>
 
+#include "alert_schema.h"
+#include "geodb.h"
+#include "report_schema.h"
 #include "schema.h"
+#include "vidschema.h"
 
 static const char v1[] =
 "CREATE TABLE facility (\n"
@@ -33,7 +37,7 @@ static const char v1[] =
 "  id INTEGER PRIMARY KEY,\n"
 "  ext_id TEXT UNIQUE,\n"
 "  national_id TEXT UNIQUE,\n"
-"  name TEXT, name_folded TEXT, aliases TEXT,\n"
+"  name TEXT, name_folded TEXT, aliases TEXT, aliases_folded TEXT,\n"
 "  birth_date TEXT, age INTEGER, age_on TEXT,\n"
 "  sex TEXT CHECK (sex = 'male' OR sex = 'female' OR sex = 'unknown'),\n"
 "  nationality TEXT, ethnicity TEXT, race TEXT,\n"
@@ -41,6 +45,31 @@ static const char v1[] =
 "  created_at TEXT NOT NULL, updated_at TEXT NOT NULL, deleted_at TEXT\n"
 ");\n"
 "CREATE INDEX person_name_birth ON person (name_folded, birth_date);\n"
+/*
+ * Name search (thads-record find): an FTS5 index over the folded name
+ * and aliases (text.h: lower case, no accents, Đ as d), which the
+ * writers compute in C so that the triggers need no SQL function and
+ * any SQLite client can write the table.  External content: the text
+ * lives only in person.
+ */
+"CREATE VIRTUAL TABLE person_fts USING fts5 (name_folded, aliases_folded,\n"
+"  content = 'person', content_rowid = 'id',\n"
+"  tokenize = 'unicode61 remove_diacritics 2');\n"
+"CREATE TRIGGER person_fts_ai AFTER INSERT ON person BEGIN\n"
+"  INSERT INTO person_fts (rowid, name_folded, aliases_folded)\n"
+"    VALUES (new.id, new.name_folded, new.aliases_folded);\n"
+"END;\n"
+"CREATE TRIGGER person_fts_ad AFTER DELETE ON person BEGIN\n"
+"  INSERT INTO person_fts (person_fts, rowid, name_folded, aliases_folded)\n"
+"    VALUES ('delete', old.id, old.name_folded, old.aliases_folded);\n"
+"END;\n"
+"CREATE TRIGGER person_fts_au AFTER UPDATE OF name_folded, aliases_folded\n"
+"  ON person BEGIN\n"
+"  INSERT INTO person_fts (person_fts, rowid, name_folded, aliases_folded)\n"
+"    VALUES ('delete', old.id, old.name_folded, old.aliases_folded);\n"
+"  INSERT INTO person_fts (rowid, name_folded, aliases_folded)\n"
+"    VALUES (new.id, new.name_folded, new.aliases_folded);\n"
+"END;\n"
 "CREATE TABLE judgment (\n"
 "  id INTEGER PRIMARY KEY,\n"
 "  person_id INTEGER NOT NULL REFERENCES person (id),\n"
@@ -108,9 +137,28 @@ static const char v1[] =
 "    CHECK (action = 'insert' OR action = 'update' OR action = 'delete'\n"
 "      OR action = 'purge'),\n"
 "  tbl TEXT NOT NULL, row_id INTEGER, record_key TEXT NOT NULL,\n"
-"  old TEXT, new TEXT, reason TEXT\n"
+"  old TEXT, new TEXT, reason TEXT,\n"
+/*
+ * The audit trail is a hash chain (lib/audit.c): hash is the SHA-256 of
+ * prev_hash and of every other column of the entry, id included, and
+ * prev_hash is the hash of entry id - 1 (64 zeros for the first).  Ids
+ * are given by the writer, one after the other, so a gap is a deletion.
+ */
+"  prev_hash TEXT NOT NULL, hash TEXT NOT NULL\n"
 ");\n"
 "CREATE INDEX audit_record ON audit (tbl, row_id);\n"
+/*
+ * Who consulted which dossier (thads-record show, history, export), as
+ * the data protection rules for criminal records require.
+ */
+"CREATE TABLE access_log (\n"
+"  id INTEGER PRIMARY KEY,\n"
+"  at TEXT NOT NULL,\n"
+"  tool TEXT NOT NULL, os_user TEXT NOT NULL, actor TEXT,\n"
+"  action TEXT NOT NULL,\n"
+"  person_id INTEGER NOT NULL\n"
+");\n"
+"CREATE INDEX access_log_person ON access_log (person_id);\n"
 "CREATE TABLE import_batch (\n"
 "  id INTEGER PRIMARY KEY,\n"
 "  started_at TEXT NOT NULL, finished_at TEXT,\n"
@@ -129,7 +177,18 @@ static const char v1[] =
 "                 AND p.deleted_at IS NULL) AS prior_admissions\n"
 "  FROM episode e WHERE e.deleted_at IS NULL;\n";
 
-static const char *const migrations[] = { v1 };
+/*
+ * The tools' own tables come after the dossier's: 2, the alert engine's
+ * state (alert_schema.h); 3, training enrolments for the reports
+ * (report_schema.h); 4, cameras and their events (vidschema.h); 5,
+ * zones, devices, fixes and violations of electronic monitoring
+ * (geodb.h).  A released migration is never edited: a change is a new
+ * one at the end.
+ */
+static const char *const migrations[] = {
+	v1, thads_schema_alert, thads_schema_report, thads_schema_vidscan,
+	thads_schema_geofence
+};
 
 int
 thads_schema_version(void)

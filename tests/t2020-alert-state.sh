@@ -17,7 +17,8 @@ q() {
 
 expect_ok 'a plain run writes nothing to the database' '
 	a --as-of 2026-05-13 >out1 && [ -s out1 ] &&
-	[ -z "$(q "SELECT name FROM sqlite_master WHERE name = \"alert_seen\"")" ]'
+	[ "$(q "SELECT count(*) FROM alert_seen")" = 0 ] &&
+	[ "$(q "SELECT count(*) FROM audit WHERE tbl LIKE \"alert%\"")" = 0 ]'
 
 expect_ok '--new-only, first run: every alert of the day' '
 	a --as-of 2026-05-13 --new-only >out2 && cmp out1 out2'
