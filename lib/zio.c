@@ -6,6 +6,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -46,6 +47,11 @@ struct thads_rd {
 	int	 flushing;	/* the decoder may hold more output */
 	int	 failed;	/* first read error, sticky */
 	struct thads_err ferr;	/* its detail */
+	unsigned char *back;	/* bytes pushed back by thads_rd_unread() */
+	size_t	 backpos;
+	size_t	 backlen;
+	long	(*idle)(void *);	/* see thads_rd_set_idle() */
+	void	*idlectx;
 };
 
 struct thads_wr {
@@ -87,11 +93,36 @@ iszstd(const unsigned char *p, size_t n)
  * read(2) that retries on EINTR and counts what it got.  Returns the
  * byte count, 0 at EOF or THADS_EIO.
  */
+/*
+ * Before a read of a pipe that would block: while nothing comes, run
+ * the idle hook each time it asks to be woken.
+ */
+static void
+wait_input(struct thads_rd *r)
+{
+	struct pollfd pfd;
+	long ms;
+
+	if (r->idle == NULL || r->size >= 0)
+		return;
+	pfd.fd = r->fd;
+	pfd.events = POLLIN;
+	for (;;) {
+		if (poll(&pfd, 1, 0) != 0)
+			return;		/* input, its end, or an error */
+		if ((ms = r->idle(r->idlectx)) < 0)
+			return;
+		if (poll(&pfd, 1, ms > 86400000 ? 86400000 : (int)ms) != 0)
+			return;
+	}
+}
+
 static long
 rawread(struct thads_rd *r, void *buf, size_t len, struct thads_err *err)
 {
 	ssize_t n;
 
+	wait_input(r);
 	do
 		n = read(r->fd, buf, len);
 	while (n == -1 && errno == EINTR);
@@ -281,6 +312,13 @@ thads_rd_read(struct thads_rd *r, void *buf, size_t len,
 
 	if (!r->failed && len == 0)
 		return 0;
+	if (!r->failed && r->backpos < r->backlen) {
+		n = (long)(r->backlen - r->backpos < len ? r->backlen -
+		    r->backpos : len);
+		memcpy(buf, r->back + r->backpos, (size_t)n);
+		r->backpos += (size_t)n;
+		return n;
+	}
 	if (!r->failed) {
 		n = r->dctx != NULL ? zread(r, buf, len, &r->ferr) :
 		    plainread(r, buf, len, &r->ferr);
@@ -291,6 +329,35 @@ thads_rd_read(struct thads_rd *r, void *buf, size_t len,
 	if (err != NULL)
 		*err = r->ferr;
 	return r->failed;
+}
+
+int
+thads_rd_unread(struct thads_rd *r, const void *buf, size_t len,
+    struct thads_err *err)
+{
+	size_t left = r->backlen - r->backpos;
+	unsigned char *b;
+
+	if (len == 0)
+		return 0;
+	if ((b = malloc(len + left)) == NULL)
+		return thads_seterr(err, THADS_ENOMEM, r->name, 0,
+		    "out of memory");
+	memcpy(b, buf, len);
+	if (left > 0)
+		memcpy(b + len, r->back + r->backpos, left);
+	free(r->back);
+	r->back = b;
+	r->backpos = 0;
+	r->backlen = len + left;
+	return 0;
+}
+
+void
+thads_rd_set_idle(struct thads_rd *r, long (*fn)(void *), void *ctx)
+{
+	r->idle = fn;
+	r->idlectx = ctx;
 }
 
 const char *
@@ -320,6 +387,7 @@ thads_rd_close(struct thads_rd *r)
 		close(r->fd);
 	ZSTD_freeDCtx(r->dctx);
 	free(r->in);
+	free(r->back);
 	free(r->name);
 	free(r);
 }

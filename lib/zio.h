@@ -53,6 +53,28 @@ int	thads_rd_open(const char *path, struct thads_rd **out,
 long	thads_rd_read(struct thads_rd *r, void *buf, size_t len,
 	    struct thads_err *err);
 
+/*
+ * Push back the len bytes at buf, which the next reads return first,
+ * before the rest of the stream (decompressed bytes: what
+ * thads_rd_read() gave).  Meant for a reader that looks at the start of
+ * a stream to tell its format, then hands the stream on.  Bytes pushed
+ * back by a later call come out before those of an earlier one, as
+ * with ungetc(3).  Returns 0 or THADS_ENOMEM.
+ */
+int	thads_rd_unread(struct thads_rd *r, const void *buf, size_t len,
+	    struct thads_err *err);
+
+/*
+ * For a stream that is not a regular file (a pipe, a terminal): call
+ * fn(ctx) whenever a read would wait for input, and again each time
+ * the milliseconds it returns pass with nothing to read (-1: wait as
+ * long as it takes), so that a reader of a slow pipe can do other work
+ * (commit what it has) meanwhile.  fn NULL removes the hook.  Ignored
+ * for regular files.
+ */
+void	thads_rd_set_idle(struct thads_rd *r, long (*fn)(void *ctx),
+	    void *ctx);
+
 /* The name to show for the stream: the path, or "(stdin)" for "-".
  * The string belongs to r. */
 const char *thads_rd_name(const struct thads_rd *r);
