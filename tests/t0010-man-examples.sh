@@ -20,6 +20,8 @@ cp "$TESTDATA/records/nyc-doc-dic-20190101-foil.csv" nyc.csv
 zstd -q -o export.xml.zst "$TESTDATA/xml/good-dossiers.xml"
 cp "$TESTDATA/records/nyc-doc-dic-20190101-foil.csv" \
     DOC_Inmates_InCustody_Daily_20190101.csv
+# thads-geofence(1): zones, tracks.
+cp "$TESTDATA"/gps/examples/* .
 
 for page in "$SRCDIR"/man/*.1; do
 	name=$(basename "$page" .1)
