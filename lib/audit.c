@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <unistd.h>
 
 #include <nettle/sha2.h>
@@ -66,24 +67,24 @@ thads_audit_head_path(const char *dbpath, char *buf, size_t size)
 	return n < 0 || (size_t)n >= size ? THADS_EUSAGE : 0;
 }
 
-int
-thads_audit_write_head(const char *dbpath, long long id, const char *hash,
-    struct thads_err *err)
+/* Replace the head file of dbpath with line, through a rename. */
+static int
+put_head(const char *dbpath, const char *line, struct thads_err *err)
 {
-	char path[4200], tmp[4300], line[128];
-	int fd, n, ok;
+	char path[4200], tmp[4300];
+	size_t n = strlen(line);
+	int fd, ok;
 
 	if (thads_audit_head_path(dbpath, path, sizeof(path)) != 0)
 		return thads_seterr(err, THADS_ECANTCREAT, dbpath, 0,
 		    "audit head file name too long");
 	snprintf(tmp, sizeof(tmp), "%s.%ld", path, (long)getpid());
-	n = snprintf(line, sizeof(line), "%lld %s\n", id, hash);
 	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW,
 	    0600);
 	if (fd < 0)
 		return thads_seterr(err, THADS_ECANTCREAT, tmp, 0,
 		    "cannot create the audit head file: %s", strerror(errno));
-	ok = write(fd, line, (size_t)n) == n;
+	ok = write(fd, line, n) == (ssize_t)n;
 	ok = close(fd) == 0 && ok;
 	if (!ok || rename(tmp, path) != 0) {
 		(void)unlink(tmp);
@@ -91,6 +92,59 @@ thads_audit_write_head(const char *dbpath, long long id, const char *hash,
 		    "cannot write the audit head file: %s", strerror(errno));
 	}
 	return 0;
+}
+
+int
+thads_audit_write_head(const char *dbpath, long long id, const char *hash,
+    struct thads_err *err)
+{
+	char line[128];
+
+	snprintf(line, sizeof(line), "%lld %s\n", id, hash);
+	return put_head(dbpath, line, err);
+}
+
+int
+thads_audit_write_pending(const char *dbpath, long long id,
+    const char *hash, long long oldid, const char *oldhash,
+    struct thads_err *err)
+{
+	char line[256];
+
+	snprintf(line, sizeof(line), "%lld %s %lld %s\n", id, hash, oldid,
+	    oldhash);
+	return put_head(dbpath, line, err);
+}
+
+int
+thads_audit_lock_head(const char *dbpath, struct thads_err *err)
+{
+	char path[4300];
+	int fd, n;
+
+	n = snprintf(path, sizeof(path), "%s.audit-head.lock", dbpath);
+	if (n < 0 || (size_t)n >= sizeof(path))
+		return thads_seterr(err, THADS_ECANTCREAT, dbpath, 0,
+		    "audit head file name too long");
+	fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
+	if (fd < 0)
+		return thads_seterr(err, THADS_ECANTCREAT, path, 0,
+		    "cannot open the audit head lock: %s", strerror(errno));
+	while (flock(fd, LOCK_EX) != 0) {
+		if (errno != EINTR) {
+			(void)close(fd);
+			return thads_seterr(err, THADS_ECANTCREAT, path, 0,
+			    "cannot lock the audit head: %s", strerror(errno));
+		}
+	}
+	return fd;
+}
+
+void
+thads_audit_unlock_head(int fd)
+{
+	if (fd >= 0)
+		(void)close(fd);	/* closing drops the lock */
 }
 
 /* The newest entry: *id 0 and hash the genesis value when none. */
@@ -174,13 +228,17 @@ link_ok(sqlite3_stmt *st, long long *previd, char *prev,
 	return 0;
 }
 
-/* Compare the end of the chain with the head file. */
+/*
+ * Compare the end of the chain with the head file.  A head file of two
+ * entries was left by a writer stopped while it committed: the newest
+ * entry may be either, as the commit did or did not happen.
+ */
 static int
 head_ok(struct thads_db *db, unsigned flags, const char *last,
     struct thads_audit_report *r)
 {
-	char path[4200], hash[THADS_AUDIT_HEX];
-	long long id;
+	char path[4200], hash[THADS_AUDIT_HEX], hash2[THADS_AUDIT_HEX];
+	long long id, id2;
 	FILE *fp;
 	int n;
 
@@ -191,11 +249,13 @@ head_ok(struct thads_db *db, unsigned flags, const char *last,
 		return broken(r, r->last_id, "the audit head file is missing "
 		    "(newest entry %lld cannot be confirmed)", r->last_id);
 	}
-	n = fscanf(fp, "%lld %64s", &id, hash);
+	n = fscanf(fp, "%lld %64s %lld %64s", &id, hash, &id2, hash2);
 	fclose(fp);
-	if (n != 2)
+	if (n != 2 && n != 4)
 		return broken(r, r->last_id, "the audit head file is damaged "
 		    "(newest entry %lld)", r->last_id);
+	if (n == 4 && id2 == r->last_id && strcmp(hash2, last) == 0)
+		return 0;
 	if (id > r->last_id)
 		return broken(r, r->last_id + 1, "entry %lld and those after "
 		    "it are missing (the head file names a newer one)",

@@ -8,7 +8,9 @@
  * of the entry after.  Deleting the newest entries breaks nothing inside
  * the database, so the newest id and hash are also kept outside it, in
  * the head file "DB.audit-head" (mode 0600) beside the database, which
- * thads_db_commit() rewrites while it still holds the write lock.
+ * thads_db_commit() rewrites twice: before COMMIT, while it still holds
+ * the write lock, with both the old and the new newest entry (either is
+ * then accepted), and after COMMIT with the new one alone.
  */
 #ifndef THADS_AUDIT_H
 #define THADS_AUDIT_H
@@ -46,6 +48,27 @@ int	thads_audit_head_path(const char *dbpath, char *buf, size_t size);
  */
 int	thads_audit_write_head(const char *dbpath, long long id,
 	    const char *hash, struct thads_err *err);
+
+/*
+ * The head file of a commit in progress: "ID HASH OLDID OLDHASH\n", the
+ * newest entry once the commit is done and the newest before it.  A
+ * writer killed between this and its final thads_audit_write_head()
+ * leaves a file that accepts either end of the chain, so that a crash
+ * is not mistaken for tampering.  Returns 0 or THADS_ECANTCREAT.
+ */
+int	thads_audit_write_pending(const char *dbpath, long long id,
+	    const char *hash, long long oldid, const char *oldhash,
+	    struct thads_err *err);
+
+/*
+ * Take the lock that orders the head file writes of concurrent writers
+ * ("DB.audit-head.lock", mode 0600): a commit holds it from its pending
+ * line to its final one, which it writes after COMMIT has already let
+ * the next writer in.  Returns a descriptor for
+ * thads_audit_unlock_head(), or THADS_ECANTCREAT (negative).
+ */
+int	thads_audit_lock_head(const char *dbpath, struct thads_err *err);
+void	thads_audit_unlock_head(int fd);
 
 /*
  * Rewrite the head file from the newest entry of db (after a restore,

@@ -104,23 +104,34 @@ thads_db_begin(struct thads_db *db, struct thads_err *err)
 
 /*
  * The head file is written before COMMIT, while this process still holds
- * the write lock, so that two writers cannot leave it out of order; when
- * the COMMIT then fails, the head file is put back.
+ * the write lock, so that two writers cannot leave it out of order.  It
+ * then names both the entry the chain ended on and the one it ends on
+ * now, since a crash may stop the program before or after the COMMIT;
+ * once COMMIT is through, the old entry is dropped from it.  The head
+ * lock keeps the next writer from writing its own head file between our
+ * COMMIT and that last write.  When the COMMIT fails, the head file is
+ * put back.  A failure of the last write alone leaves the two-entry
+ * file, which still verifies: the commit is not reported as failed.
  */
 int
 thads_db_commit(struct thads_db *db, struct thads_err *err)
 {
 	int rc = thads_db_audit_flush(db, err);
 	int head = rc == 0 && db->chain_dirty;
+	int lock = -1;
 
-	if (head)
-		rc = thads_audit_write_head(db->path, db->chain_id,
-		    db->chain_hash, err);
+	if (head && (lock = thads_audit_lock_head(db->path, err)) < 0)
+		rc = lock;
+	if (head && rc == 0)
+		rc = thads_audit_write_pending(db->path, db->chain_id,
+		    db->chain_hash, db->chain_id0, db->chain_hash0, err);
 	if (rc == 0)
 		rc = thads_db_exec(db, "COMMIT", err);
-	if (rc != 0 && head)
-		(void)thads_audit_write_head(db->path, db->chain_id0,
-		    db->chain_hash0, NULL);
+	if (head && lock >= 0)
+		(void)thads_audit_write_head(db->path, rc == 0 ? db->chain_id :
+		    db->chain_id0, rc == 0 ? db->chain_hash : db->chain_hash0,
+		    NULL);
+	thads_audit_unlock_head(lock);
 	if (rc == 0) {
 		db->intx = 0;
 		db->chain_loaded = 0;
