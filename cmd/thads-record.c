@@ -1,6 +1,6 @@
 /*
- * thads-record: the electronic dossier: find, show, history, access log
- * and the audit chain check.
+ * thads-record: the electronic dossier: find, show, add, set, delete,
+ * history, access log, export and the audit chain check.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -9,11 +9,15 @@
 
 #include "audit.h"
 #include "cli.h"
+#include "days.h"
 #include "diag.h"
 #include "dossier.h"
+#include "paths.h"
+#include "rules.h"
+#include "zio.h"
 
 enum { O_ID = THADS_OPT_LONG, O_NATID, O_BORN, O_FACILITY, O_STATUS,
-	O_LIMIT, O_REASON, O_PURGE };
+	O_LIMIT, O_REASON, O_PURGE, O_ALL, O_SINCE, O_FORCE };
 
 static const struct thads_opt opts[] = {
 	{ "id", O_ID, "dossier", "find: by dossier number" },
@@ -24,6 +28,11 @@ static const struct thads_opt opts[] = {
 	{ "limit", O_LIMIT, "n", "find: at most n results" },
 	{ "reason", O_REASON, "text", "set, delete: why (audit trail)" },
 	{ "purge", O_PURGE, NULL, "delete: remove for good" },
+	{ "all", O_ALL, NULL, "export: every dossier" },
+	{ "since", O_SINCE, "date", "export: dossiers changed on or after "
+	    "date" },
+	{ "output", 'o', "file", "export: write to file (.zst: compressed)" },
+	{ "force", O_FORCE, NULL, "export: replace an existing file" },
 	{ NULL, 0, NULL, NULL }
 };
 
@@ -37,7 +46,12 @@ static const struct thads_tool tool = {
 	"                    and Đ/d ignored) and the --id, --national-id,\n"
 	"                    --born, --facility and --status filters; exact\n"
 	"                    name matches first\n"
-	"  show ID           the whole dossier (text, or --format)\n"
+	"  show ID           the whole dossier with its computed dates\n"
+	"                    (text, or --format xml, jsonl, ...)\n"
+	"  add KIND --FIELD VALUE ...\n"
+	"  add KIND -        add a person, or a record of another kind to\n"
+	"                    the dossier --person ID, from the options or\n"
+	"                    one interchange XML record on stdin\n"
 	"  history ID        every change to the dossier\n"
 	"  access-log ID     who consulted the dossier and when\n"
 	"  set ID FIELD=VALUE ...\n"
@@ -45,6 +59,9 @@ static const struct thads_tool tool = {
 	"                    validates (--reason recommended)\n"
 	"  delete ID         soft delete (--purge: for good); --reason\n"
 	"                    required\n"
+	"  export ID ... | --all\n"
+	"                    the dossiers in the interchange XML (--since,\n"
+	"                    -o file, --force)\n"
 	"  verify-audit      walk the audit hash chain; exit 1 and name the\n"
 	"                    first broken entry if it is broken",
 	THADS_CLI_DB | THADS_CLI_OUTPUT,
@@ -56,6 +73,10 @@ struct ctx {
 	struct thads_find q;
 	int	 fmtset;
 	int	 purge;
+	int	 all;
+	int	 force;
+	const char *since;
+	const char *output;
 	const char *reason;
 	struct thads_cli cli;
 };
@@ -74,6 +95,10 @@ opt(int key, char *arg, void *p)
 	case O_STATUS: c->q.status = arg; break;
 	case O_REASON: c->reason = arg; break;
 	case O_PURGE: c->purge = 1; break;
+	case O_ALL: c->all = 1; break;
+	case O_SINCE: c->since = arg; break;
+	case O_FORCE: c->force = 1; break;
+	case 'o': c->output = arg; break;
 	case O_LIMIT:
 		c->q.limit = strtol(arg, &end, 10);
 		if (*arg == '\0' || *end != '\0' || c->q.limit < 1) {
@@ -173,6 +198,35 @@ find(struct ctx *c, int argc, char **argv)
 	return n > 0 ? EX_OK : 1;
 }
 
+/*
+ * The computed dates of show, with the shipped rule pack.  Without it
+ * the dossier is shown without them, and a warning says so.
+ */
+static int
+show_dates(struct thads_db *db, long long pid, struct thads_out *o,
+    struct thads_err *err)
+{
+	struct thads_rules *rules;
+	char path[4096], today[16];
+	int day, rc;
+
+	if (thads_datafile("rules/thads-rules.ini", path, sizeof(path)) != 0) {
+		thads_warn("rules/thads-rules.ini not found (set "
+		    "THADS_DATADIR): no computed dates");
+		return 0;
+	}
+	if ((rc = thads_rules_load(path, &rules, err)) != 0)
+		return rc;
+	thads_today(today, sizeof(today));
+	if (thads_day_parse(today, &day) != 0)
+		rc = thads_seterr(err, THADS_ESOFTWARE, NULL, 0,
+		    "cannot read today's date '%s'", today);
+	else
+		rc = thads_dossier_dates(db, pid, rules, day, stdout, o, err);
+	thads_rules_free(rules);
+	return rc;
+}
+
 /* show, history and access-log: one dossier, read and (but for the
  * access log itself) logged. */
 static int
@@ -191,9 +245,11 @@ dossier(struct ctx *c, const char *cmd, const char *id)
 		out_close(NULL, db, rc, &err);
 	if (strcmp(cmd, "show") == 0) {
 		if (c->fmtset)
-			o = out_open(c, "item", thads_show_cols,
+			o = out_open(c, "entry", thads_show_cols,
 			    THADS_SHOW_NCOLS);
 		rc = thads_dossier_show(db, pid, stdout, o, &err);
+		if (rc == 0)
+			rc = show_dates(db, pid, o, &err);
 	} else if (strcmp(cmd, "history") == 0) {
 		o = out_open(c, "change", thads_history_cols,
 		    THADS_HISTORY_NCOLS);
@@ -234,6 +290,140 @@ change(struct ctx *c, const char *cmd, int argc, char **argv)
 }
 
 static int
+export(struct ctx *c, int argc, char **argv)
+{
+	struct thads_db *db;
+	struct thads_export q;
+	struct thads_err err;
+	long n;
+
+	if ((argc > 0) == c->all) {
+		thads_error("export needs dossier numbers or --all, not both");
+		return EX_USAGE;
+	}
+	memset(&q, 0, sizeof(q));
+	q.ids = argv;
+	q.nids = (size_t)argc;
+	q.since = c->since;
+	q.path = c->output ? c->output : "-";
+	q.wrflags = THADS_WR_NOFOLLOW | (c->force ? THADS_WR_FORCE : 0);
+	db = open_db(c, THADS_DB_NOCREATE);
+	thads_clearerr(&err);
+	if (thads_dossier_export(db, &q, &n, &err) != 0) {
+		thads_db_close(db);
+		/* The output's messages name it already. */
+		if (c->output != NULL && strstr(err.msg, c->output) != NULL)
+			err.file[0] = '\0';
+		thads_die(&err);
+	}
+	thads_db_close(db);
+	thads_info("%ld dossier%s exported", n, n == 1 ? "" : "s");
+	return EX_OK;
+}
+
+/*
+ * The operands of add after KIND: "--FIELD VALUE" or "--FIELD=VALUE"
+ * pairs, and the options an officer may give with them (--reason,
+ * --actor, -d/--db).  Anything else is an unknown field.
+ */
+static int
+add_fields(struct ctx *c, enum thads_kind kind, int argc, char **argv,
+    struct thads_rec *r, int stdin_rec)
+{
+	char name[128];
+	const char *a, *val, *eq;
+	int i, f;
+
+	for (i = 0; i < argc; i++) {
+		a = argv[i];
+		if (strncmp(a, "--", 2) != 0 || a[2] == '\0') {
+			thads_error("not --field value: '%s'", a);
+			return EX_USAGE;
+		}
+		eq = strchr(a, '=');
+		snprintf(name, sizeof(name), "%.*s", eq ? (int)(eq - a - 2) :
+		    (int)strlen(a + 2), a + 2);
+		if (eq != NULL)
+			val = eq + 1;
+		else if (i + 1 < argc)
+			val = argv[++i];
+		else {
+			thads_error("no value for '--%s'", name);
+			return EX_USAGE;
+		}
+		if (strcmp(name, "reason") == 0)
+			c->reason = val;
+		else if (strcmp(name, "actor") == 0)
+			c->cli.actor = val;
+		else if (strcmp(name, "db") == 0)
+			c->cli.db = val;
+		else if (stdin_rec) {
+			thads_error("'--%s': the fields come from stdin", name);
+			return EX_USAGE;
+		} else if ((f = thads_dossier_field(kind, name)) < 0) {
+			thads_error("unknown field '%s%s%s'", strchr(name,
+			    '.') ? "" : thads_kind_name(kind), strchr(name,
+			    '.') ? "" : ".", name);
+			return EX_USAGE;
+		} else if (*val == '\0') {
+			thads_error("an empty value for '--%s'", name);
+			return EX_USAGE;
+		} else if (thads_rec_set(r, f, val, strlen(val)) != 0) {
+			thads_error("out of memory");
+			return EX_OSERR;
+		}
+	}
+	return EX_OK;
+}
+
+/* add KIND --field value ... or add KIND - (one XML record on stdin). */
+static int
+add(struct ctx *c, int argc, char **argv)
+{
+	struct thads_db *db;
+	struct thads_rec r;
+	struct thads_err err;
+	char xsd[4096];
+	int k, havexsd, rc = EX_OK;
+
+	for (k = 0; k < THADS_K_COUNT; k++)
+		if (strcmp(argv[0], thads_kind_name(k)) == 0)
+			break;
+	if (k == THADS_K_COUNT) {
+		thads_error("unknown kind '%s'", argv[0]);
+		return EX_USAGE;
+	}
+	memset(&r, 0, sizeof(r));
+	r.file = "command line";
+	thads_clearerr(&err);
+	if (argc >= 2 && strcmp(argv[1], "-") == 0) {
+		if ((rc = add_fields(c, k, argc - 2, argv + 2, &r, 1)) != 0)
+			return rc;
+		havexsd = thads_datafile("schema/thads-interchange.xsd", xsd,
+		    sizeof(xsd)) == 0;
+		if (!havexsd)
+			thads_warn("schema/thads-interchange.xsd not found "
+			    "(set THADS_DATADIR): stdin read without it");
+		if (thads_dossier_read_one("-", havexsd ? xsd : NULL, &r,
+		    &err) != 0)
+			thads_die(&err);
+	} else
+		rc = add_fields(c, k, argc - 1, argv + 1, &r, 0);
+	if (rc == EX_OK) {
+		db = open_db(c, THADS_DB_NOCREATE);
+		if (thads_dossier_add(db, k, &r, c->reason, &err) != 0) {
+			thads_db_close(db);
+			thads_die(&err);
+		}
+		thads_db_close(db);
+		thads_info("%s added", thads_kind_name(k));
+	}
+	thads_rec_clear(&r);
+	free(r.extra);
+	return rc;
+}
+
+static int
 verify(struct ctx *c)
 {
 	struct thads_db *db = open_db(c, THADS_DB_RDONLY);
@@ -254,20 +444,59 @@ verify(struct ctx *c)
 	return EX_OK;
 }
 
+/*
+ * Where "add" stands as the command, or argc: the first word that is
+ * neither an option nor an option's argument.  What follows add are its
+ * --FIELD pairs, which the option parser must not see.
+ */
+static int
+add_index(int argc, char **argv)
+{
+	static const char *const witharg[] = { "--db", "--format",
+	    "--busy-timeout", "--actor", "--id", "--national-id", "--born",
+	    "--facility", "--status", "--limit", "--reason", "--since",
+	    "--output", "-d", "-f", "-o" };
+	size_t k;
+	int i;
+
+	for (i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "--") == 0)
+			return i + 1 < argc && !strcmp(argv[i + 1], "add") ?
+			    i + 1 : argc;
+		if (argv[i][0] != '-' || argv[i][1] == '\0')
+			return strcmp(argv[i], "add") == 0 ? i : argc;
+		for (k = 0; k < sizeof(witharg) / sizeof(witharg[0]); k++)
+			if (strcmp(argv[i], witharg[k]) == 0) {
+				i++;
+				break;
+			}
+	}
+	return argc;
+}
+
 int
 main(int argc, char **argv)
 {
 	struct ctx c;
 	const char *cmd;
-	int first, status, nargs;
+	int first, status, nargs, addi;
 
 	thads_cli_init(argv[0]);
 	memset(&c, 0, sizeof(c));
 	thads_cli_defaults(&c.cli);
 	c.cli.fmt = (enum thads_fmt)-1;
-	if ((first = thads_cli_parse(&tool, argc, argv, &c.cli, opt, &c,
-	    &status)) < 0)
+	addi = add_index(argc, argv);
+	if ((first = thads_cli_parse(&tool, addi < argc ? addi + 1 : argc,
+	    argv, &c.cli, opt, &c, &status)) < 0)
 		return status;
+	if (addi < argc) {
+		if (addi + 1 >= argc) {
+			thads_error("add needs a kind");
+			thads_cli_usage(&tool);
+			return EX_USAGE;
+		}
+		return add(&c, argc - addi - 1, argv + addi + 1);
+	}
 	c.fmtset = c.cli.fmt != (enum thads_fmt)-1;
 	if (!c.fmtset)
 		c.cli.fmt = THADS_FMT_TABLE;
@@ -286,6 +515,8 @@ main(int argc, char **argv)
 	if ((nargs >= 2 && strcmp(cmd, "set") == 0) ||
 	    (nargs == 1 && strcmp(cmd, "delete") == 0))
 		return change(&c, cmd, nargs, argv + first + 1);
+	if (strcmp(cmd, "export") == 0)
+		return export(&c, nargs, argv + first + 1);
 	if (nargs == 0 && strcmp(cmd, "verify-audit") == 0)
 		return verify(&c);
 	thads_error("unknown command or wrong operands: '%s'", cmd);

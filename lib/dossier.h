@@ -13,6 +13,7 @@
 
 #include "db.h"
 #include "out.h"
+#include "record.h"
 
 /*
  * The person row id of dossier id into *pid.  Returns 0, or THADS_EDATA
@@ -100,5 +101,73 @@ int	thads_dossier_set(struct thads_db *db, const char *id,
  */
 int	thads_dossier_delete(struct thads_db *db, const char *id,
 	    const char *reason, int purged, struct thads_err *err);
+
+/*
+ * The field that name stands for in "thads-record add kind --name": a
+ * field of kind ("number", "birth-date": '-' counts as '_'), a full
+ * "kind.field" name, or "person" for person.id when kind is not the
+ * person.  Returns the field (enum thads_fid) or -1.
+ */
+int	thads_dossier_field(enum thads_kind kind, const char *name);
+
+/*
+ * Add a record of kind to the database: a new person (whose person.id,
+ * when given, must be new), or a new row of another kind in the dossier
+ * named by r's person.id, r then taking the person's stored values for
+ * the person fields it lacks.  r is validated by thads_rec_validate()
+ * and written by the import engine, as thads-import does, and audited
+ * with reason, in one transaction.  Returns 0, THADS_EUSAGE (no field of
+ * kind, no dossier named), THADS_EDATA (unknown dossier, a bad value, a
+ * record that exists already), THADS_EBUSY, THADS_EDB or THADS_ENOMEM;
+ * nothing is written on error.
+ */
+int	thads_dossier_add(struct thads_db *db, enum thads_kind kind,
+	    struct thads_rec *r, const char *reason, struct thads_err *err);
+
+/*
+ * Read the one record of path ("-": standard input), interchange XML
+ * validated against xsd when it is not NULL, into r (zeroed by the
+ * caller, cleared with thads_rec_clear()).  Returns 0, THADS_EDATA (no
+ * record, more than one, bad XML), or the reader's errors.
+ */
+int	thads_dossier_read_one(const char *path, const char *xsd,
+	    struct thads_rec *r, struct thads_err *err);
+
+struct thads_rules;
+
+/*
+ * The dates the sentence engine computes for person pid with the rule
+ * pack rules, as of day as_of (days.h): the person's (detention,
+ * custody, next classification) and each judgment's (release,
+ * reductions, early release, probation, clearance), as text blocks
+ * "computed N" on fp when o is NULL, else as rows (computed, N, field,
+ * value) to o.  Dates the dossier does not allow are left out.  Returns
+ * 0, THADS_ENOMEM, THADS_EIO, THADS_EDB or o's error.
+ */
+int	thads_dossier_dates(struct thads_db *db, long long pid,
+	    const struct thads_rules *rules, int as_of, FILE *fp,
+	    struct thads_out *o, struct thads_err *err);
+
+/* What to export: the dossiers named, or every live one. */
+struct thads_export {
+	char *const *ids;	/* dossier numbers or "#N" */
+	size_t	 nids;		/* 0: every dossier */
+	const char *since;	/* "YYYY-MM-DD": changed that day or later */
+	const char *path;	/* output file, ".zst" compressed; "-" stdout */
+	int	 wrflags;	/* THADS_WR_* for the file (zio.h) */
+};
+
+/*
+ * Write the dossiers of q to q->path in the interchange XML
+ * (schema/thads-interchange.xsd), the same bytes for the same data, and
+ * record in the access log that each was exported, in one transaction.
+ * *n gets the number of dossiers written.  Returns 0, THADS_EUSAGE (a
+ * bad since date), THADS_EDATA (unknown dossier), THADS_ECANTCREAT (the
+ * output exists, is a symlink, cannot be created), THADS_EIO, THADS_ELIB,
+ * THADS_EBUSY, THADS_EDB or THADS_ENOMEM; on error nothing is logged
+ * and a file begun is removed.
+ */
+int	thads_dossier_export(struct thads_db *db, const struct thads_export *q,
+	    long *n, struct thads_err *err);
 
 #endif /* THADS_DOSSIER_H */

@@ -12,6 +12,8 @@
 
 #include "dossier.h"
 #include "import.h"
+#include "xml.h"
+#include "zio.h"
 
 /* The person columns and their fields, to start a record from. */
 static const char person_sql[] =
@@ -244,5 +246,138 @@ thads_dossier_delete(struct thads_db *db, const char *id, const char *reason,
 		thads_db_rollback(db);
 	free(key);
 	free(js);
+	return rc;
+}
+
+/* ---- add ---- */
+
+int
+thads_dossier_field(enum thads_kind kind, const char *name)
+{
+	char full[128];
+	size_t i, n;
+
+	if (kind != THADS_K_PERSON && strcmp(name, "person") == 0)
+		return F_PERSON_ID;
+	n = (size_t)snprintf(full, sizeof(full), "%s%s%s", strchr(name, '.') ?
+	    "" : thads_kind_name(kind), strchr(name, '.') ? "" : ".", name);
+	if (n >= sizeof(full))
+		return -1;
+	for (i = 0; full[i] != '\0'; i++)
+		if (full[i] == '-')
+			full[i] = '_';
+	return thads_field_find(full);
+}
+
+/*
+ * A record of another kind than the person is added to a dossier that
+ * exists: the person is found by person.id and the record completed
+ * with the person's stored values, those it does not give.
+ */
+static int
+add_person(struct thads_db *db, enum thads_kind kind, struct thads_rec *r,
+    struct thads_err *err)
+{
+	struct thads_rec cur;
+	long long pid;
+	int f, rc;
+
+	if (r->v[F_PERSON_ID] == NULL)
+		return kind == THADS_K_PERSON ? 0 : thads_seterr(err,
+		    THADS_EUSAGE, NULL, 0, "no dossier named (give --person "
+		    "ID)");
+	rc = thads_dossier_resolve(db, r->v[F_PERSON_ID], &pid, err);
+	if (kind == THADS_K_PERSON)
+		return rc == 0 ? thads_seterr(err, THADS_EDATA, NULL, 0,
+		    "dossier '%s' exists (change it with set)",
+		    r->v[F_PERSON_ID]) : rc == THADS_EDATA ? 0 : rc;
+	if (rc != 0)
+		return rc;
+	memset(&cur, 0, sizeof(cur));
+	rc = load_person(db, pid, &cur, err);
+	for (f = 0; rc == 0 && f < F_COUNT; f++)
+		if (thads_field(f)->kind == THADS_K_PERSON &&
+		    r->v[f] == NULL && cur.v[f] != NULL &&
+		    thads_rec_set(r, f, cur.v[f], strlen(cur.v[f])) != 0)
+			rc = thads_seterr(err, THADS_ENOMEM, NULL, 0,
+			    "out of memory");
+	thads_rec_clear(&cur);
+	free(cur.extra);
+	return rc;
+}
+
+/* Validate and write r; the record must insert a new row of kind. */
+static int
+add_apply(struct thads_db *db, enum thads_kind kind, struct thads_rec *r,
+    const char *reason, struct thads_err *err)
+{
+	struct thads_import *im;
+	const char *key = NULL;
+	char today[16];
+	int rc;
+
+	thads_today(today, sizeof(today));
+	if ((rc = thads_rec_validate(r, today, err)) != 0)
+		return rc;
+	if ((rc = thads_import_new(db, &im, err)) != 0)
+		return rc;
+	thads_import_set_reason(im, reason);
+	if ((rc = thads_import_rec(im, r, err)) == 0 &&
+	    thads_import_action(im, kind, &key) != THADS_ACT_INSERT)
+		rc = thads_seterr(err, THADS_EDATA, NULL, 0,
+		    "%s '%s' exists in the dossier (change it with set)",
+		    thads_kind_name(kind), key ? key : "?");
+	thads_import_free(im);
+	return rc;
+}
+
+int
+thads_dossier_add(struct thads_db *db, enum thads_kind kind,
+    struct thads_rec *r, const char *reason, struct thads_err *err)
+{
+	int rc;
+
+	if (!thads_rec_has(r, kind))
+		return thads_seterr(err, THADS_EUSAGE, NULL, 0,
+		    "no field of %s given", thads_kind_name(kind));
+	if ((rc = thads_db_begin(db, err)) != 0)
+		return rc;
+	if ((rc = add_person(db, kind, r, err)) == 0)
+		rc = add_apply(db, kind, r, reason, err);
+	if (rc == 0)
+		rc = thads_db_commit(db, err);
+	if (rc != 0)
+		thads_db_rollback(db);
+	return rc;
+}
+
+int
+thads_dossier_read_one(const char *path, const char *xsd,
+    struct thads_rec *r, struct thads_err *err)
+{
+	struct thads_rd *rd;
+	struct thads_xml *x = NULL;
+	struct thads_rec more;
+	int rc;
+
+	memset(&more, 0, sizeof(more));
+	if ((rc = thads_rd_open(path, &rd, err)) != 0)
+		return rc;
+	if ((rc = thads_xml_open(rd, xsd, &x, err)) == 0 &&
+	    (rc = thads_xml_next(x, r, err)) == 0)
+		rc = thads_seterr(err, THADS_EDATA, thads_rd_name(rd), 0,
+		    "no record in '%s'", thads_rd_name(rd));
+	if (rc == 1 && (rc = thads_xml_next(x, &more, err)) == 1)
+		rc = thads_seterr(err, THADS_EDATA, thads_rd_name(rd),
+		    more.line, "more than one record in '%s' (one dossier "
+		    "child at most)", thads_rd_name(rd));
+	/* The record's file name belongs to the reader, which goes. */
+	r->file = "(stdin)";
+	if (strcmp(path, "-") != 0)
+		r->file = path;
+	thads_rec_clear(&more);
+	free(more.extra);
+	thads_xml_close(x);
+	thads_rd_close(rd);
 	return rc;
 }
