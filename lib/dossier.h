@@ -116,8 +116,10 @@ int	thads_dossier_field(enum thads_kind kind, const char *name);
  * named by r's person.id, r then taking the person's stored values for
  * the person fields it lacks.  r is validated by thads_rec_validate()
  * and written by the import engine, as thads-import does, and audited
- * with reason, in one transaction.  Returns 0, THADS_EUSAGE (no field of
- * kind, no dossier named), THADS_EDATA (unknown dossier, a bad value, a
+ * with reason, in one transaction.  A facility is not a kind that can be
+ * added alone: it belongs to no dossier, and comes with an episode.
+ * Returns 0, THADS_EUSAGE (kind is the facility, no field of kind, no
+ * dossier named), THADS_EDATA (unknown dossier, a bad value, a
  * record that exists already), THADS_EBUSY, THADS_EDB or THADS_ENOMEM;
  * nothing is written on error.
  */

@@ -337,6 +337,11 @@ thads_dossier_add(struct thads_db *db, enum thads_kind kind,
 {
 	int rc;
 
+	/* Every record of the format belongs to a person: not a facility. */
+	if (kind == THADS_K_FACILITY)
+		return thads_seterr(err, THADS_EUSAGE, NULL, 0, "a facility "
+		    "is added with an episode (add episode --facility.name "
+		    "NAME --facility.kind KIND ...)");
 	if (!thads_rec_has(r, kind))
 		return thads_seterr(err, THADS_EUSAGE, NULL, 0,
 		    "no field of %s given", thads_kind_name(kind));
