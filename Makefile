@@ -10,6 +10,9 @@
 #   make demo       install, build, run the daily job on the real records
 #   make install    PREFIX, BINDIR, MANDIR, DATADIR and DESTDIR honoured
 #   make lint       cppcheck and clang-tidy (see the lint target)
+#   make fuzz       libFuzzer harnesses (clang) into build-fuzz, each run
+#                   FUZZ_SECONDS (30) seconds
+#   make coverage   line and branch coverage of lib/ over the suite
 
 PREFIX ?= /usr/local
 BINDIR ?= $(PREFIX)/bin
@@ -84,6 +87,26 @@ UNITS := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 VISION_BINS := $(BUILD)/bin/thads-vidscan
 VISION_UNITS := $(filter $(BUILD)/tests/test_vid%,$(UNITS))
 
+# libFuzzer harnesses: clang, with the library built for coverage-guided
+# fuzzing under ASan and UBSan (FUZZ=1, set by the fuzz target).
+FUZZ ?=
+FUZZ_SECONDS ?= 30
+FUZZ_SRC := $(sort $(wildcard tests/fuzz/fuzz_*.c))
+FUZZ_BINS := $(FUZZ_SRC:tests/fuzz/%.c=$(BUILD)/fuzz/%)
+ifneq ($(FUZZ),)
+THADS_CFLAGS += -fsanitize=fuzzer-no-link,address,undefined \
+	-fno-omit-frame-pointer -fno-sanitize-recover=undefined
+endif
+
+# Coverage (COV=1, set by the coverage target): gcov counters in
+# build-cov, read back by lcov.
+COV ?=
+ifneq ($(COV),)
+THADS_CFLAGS += --coverage
+THADS_CXXFLAGS += --coverage
+THADS_LDFLAGS += --coverage
+endif
+
 MANS := $(sort $(wildcard man/*.1))
 MAN5 := $(sort $(wildcard man/*.5))
 
@@ -123,6 +146,39 @@ $(BUILD)/tests/%: tests/unit/%.c tests/unit/unit.h $(LIB_A) $(LIB_HDR)
 
 units: $(UNITS)
 
+$(BUILD)/fuzz/%: tests/fuzz/%.c tests/fuzz/fuzz.h $(LIB_A) $(LIB_HDR)
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS) $(THADS_CFLAGS) -DFUZZ_SRCDIR='"$(CURDIR)"' \
+	    $(CFLAGS) -fsanitize=fuzzer -o $@ $< $(LIB_A) \
+	    $(THADS_LDFLAGS) $(LDFLAGS) $(THADS_LIBS)
+
+fuzz-bins: $(FUZZ_BINS)
+
+# Build the harnesses into build-fuzz and run each FUZZ_SECONDS seconds.
+# clang's warnings differ from gcc's; the gcc build is the one that
+# turns warnings into errors.
+fuzz:
+	$(MAKE) BUILD=build-fuzz CC=clang FUZZ=1 SAN= DEVELOPER=0 fuzz-bins
+	sh tests/fuzz/run build-fuzz $(FUZZ_SECONDS)
+
+# Line and branch coverage of lib/ over the unit and command-line tests
+# (not the fuzzers): an unoptimised build in build-cov, the suite run
+# once, lcov's summary printed and its HTML report in build-cov/html.
+# A failing test does not stop the measure; tests/run still reports it.
+LCOV = lcov --quiet --rc lcov_branch_coverage=1
+coverage:
+	$(MAKE) BUILD=build-cov COV=1 SAN= CFLAGS='-O0 -g' CXXFLAGS='-O0 -g' \
+	    all units
+	$(LCOV) --zerocounters --directory build-cov
+	-sh tests/run build-cov
+	$(LCOV) --capture --directory build-cov/lib --base-directory . \
+	    --output-file build-cov/all.info
+	$(LCOV) --extract build-cov/all.info '$(CURDIR)/lib/*' \
+	    --output-file build-cov/lib.info
+	genhtml --quiet --branch-coverage --output-directory build-cov/html \
+	    build-cov/lib.info
+	$(LCOV) --summary build-cov/lib.info
+
 deps:
 	@sh scripts/install-deps
 
@@ -132,6 +188,7 @@ check: deps
 	$(MAKE) all units
 	$(MAKE) BUILD=build-san SAN=1 all units
 	sh tests/run build build-san
+	$(MAKE) fuzz FUZZ_SECONDS=30
 
 test: check
 
@@ -192,4 +249,4 @@ clean:
 	rm -rf build build-san
 
 .PHONY: all units deps check test quickcheck demo bench bench-report lint \
-	install uninstall clean
+	install uninstall clean fuzz fuzz-bins coverage

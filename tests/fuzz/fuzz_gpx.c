@@ -1,0 +1,26 @@
+/*
+ * fuzz_gpx: GPX tracks (gpsfix.c over the streaming XML reader of
+ * geoxml.c), read fix by fix.
+ */
+#include "fuzz.h"
+
+#include "gpsfix.h"
+
+int
+LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	struct thads_trk_opts o = { 0 };
+	struct thads_trk *t;
+	struct thads_err err;
+	struct thads_fix f;
+	long n;
+
+	o.fmt = THADS_TRK_GPX;
+	o.id = "fuzz";
+	if (thads_trk_open(fuzz_file("in.gpx", data, size), &o, &t, &err) != 0)
+		return 0;
+	for (n = 0; n < 1000000 && thads_trk_next(t, &f, &err) == 1; n++)
+		;
+	thads_trk_close(t);
+	return 0;
+}
