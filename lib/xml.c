@@ -408,19 +408,39 @@ truncated(xmlErrorPtr e)
 }
 
 /* libxml2's errors, from the parser, the schema parser or validator. */
+/*
+ * libxml2's messages end in a new line and some hold one inside ("...
+ * indicate encoding !\nBytes: ..."): one line, white space runs made one
+ * space.
+ */
+static void
+tidy_message(char *buf, size_t size, const char *m)
+{
+	size_t n = 0;
+	int sp = 0;
+
+	for (; *m != '\0' && n + 1 < size; m++) {
+		if (is_space((unsigned char)*m)) {
+			sp = n > 0;
+			continue;
+		}
+		if (sp && n + 2 < size)
+			buf[n++] = ' ';
+		sp = 0;
+		buf[n++] = *m;
+	}
+	buf[n] = '\0';
+}
+
 static void
 onerror(void *arg, xmlErrorPtr e)
 {
 	struct thads_xml *x = arg;
 	char msg[400];
-	size_t n;
 
 	if (e == NULL || e->level < XML_ERR_ERROR || x->fail.code != 0)
 		return;
-	snprintf(msg, sizeof(msg), "%s", e->message ? e->message : "error");
-	n = strlen(msg);
-	while (n > 0 && is_space((unsigned char)msg[n - 1]))
-		msg[--n] = '\0';
+	tidy_message(msg, sizeof(msg), e->message ? e->message : "error");
 	if (x->xsd != NULL)
 		thads_seterr(&x->fail, THADS_ECONFIG, e->file ? e->file :
 		    x->xsd, e->line, "cannot load schema: %s", msg);
@@ -677,10 +697,18 @@ step(struct thads_xml *x)
 
 	if (x->fail.code != 0)
 		return x->fail.code;
-	if (rc < 0)
+	if (rc < 0) {
+		/* No error reached the handler: ask libxml2 for its last. */
+		const xmlError *e = xmlGetLastError();
+		char msg[400] = "";
+
+		if (e != NULL && e->message != NULL)
+			tidy_message(msg, sizeof(msg), e->message);
 		return fatal(x, THADS_EDATA,
 		    xmlTextReaderGetParserLineNumber(x->r),
-		    "cannot parse XML");
+		    msg[0] ? "cannot parse XML: %s" : "cannot parse XML%s",
+		    msg);
+	}
 	if (rc == 0)
 		return 0;
 	track_line(x);

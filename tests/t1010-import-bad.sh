@@ -301,6 +301,22 @@ thads-import: bad-entity-bomb.xml:2: DOCTYPE not allowed
 EOF
 fi
 
+# XML that libxml2 refuses: its reason, on one line, after the place.
+printf '<thads xmlns="urn:thads:interchange:1" version="1"><dossier>\377\376</dossier></thads>' >bad-utf8.xml
+printf '<thads xmlns="urn:thads:interchange:1" version="1"><dossier><person><id>x\000y</id></person></dossier></thads>' >bad-nul.xml
+printf '<thads xmlns="urn:thads:interchange:1" version="1"></thads><x/>' >bad-extra.xml
+expect_fail 65 'XML not in UTF-8: libxml2 says why, on one line' '
+	thads-import -d x1.db bad-utf8.xml 2>err; st=$?
+	head -1 err | grep -q "^thads-import: bad-utf8.xml:1: cannot parse XML: Input is not proper UTF-8, indicate encoding ! Bytes: 0xFF 0xFE" &&
+	{ [ ! -e x1.db ] || [ "$(sqlite3 x1.db "SELECT count(*) FROM person")" = 0 ]; } &&
+	exit $st'
+expect_fail 65 'XML with a NUL byte: the reason is given' '
+	thads-import -d x2.db bad-nul.xml 2>err; st=$?
+	head -1 err | grep -q "bad-nul.xml:1: cannot parse XML: Char 0x0 out of allowed range" && exit $st'
+expect_fail 65 'XML with content after the root: the reason is given' '
+	thads-import -d x3.db bad-extra.xml 2>err; st=$?
+	head -1 err | grep -q "bad-extra.xml:1: cannot parse XML: Extra content at the end of the document" && exit $st'
+
 # The rejects file can never destroy data.
 expect_fail 64 'a rejects file that is an input is refused before anything is read' '
 	cp "$TESTDATA/import/good-persons.csv" in.csv && sum=$(sha256sum in.csv) &&
