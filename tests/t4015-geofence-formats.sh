@@ -1,7 +1,8 @@
 #!/bin/sh
 # thads-geofence: the events of check and events in every shared output
-# format, and curfew windows on the nights a zone's time zone changes
-# its offset, end to end.
+# format; an assignment's validity period bounds its events; curfew
+# windows on the nights a zone's time zone changes its offset, end to
+# end.
 . "$(dirname "$0")/lib.sh"
 
 tab=$(printf '\t')
@@ -80,6 +81,25 @@ expect_ok 'check -f jsonl on a fresh database prints what events lists' "
 	thads-geofence zones assign P2 paris && thads-geofence zones assign P3 paris &&
 	thads-geofence -f jsonl check p1.csv > ck.jsonl && test_cmp ev.jsonl ck.jsonl"
 
+# The same walk under assignments of limited validity: bound from 08:25,
+# after the walk out, nothing; from 08:14, the breach starts at 08:14
+# (confirmed by the third fix from then); bound until 08:15, the breach
+# ends at 08:15.
+for v in 'from 2024-05-01T08:25' 'from 2024-05-01T08:14' 'to 2024-05-01T08:15'; do
+	set -- $v
+	expect_ok "an assignment valid $1 $2 bounds the breach" "
+	rm -f \"\$THADS_DB\"* && thads-import -q persons.csv &&
+	thads-geofence zones import zones.wkt &&
+	thads-geofence zones assign P1 ward --$1 $2 &&
+	thads-geofence check --no-header p1.csv > got &&
+	case $1$2 in
+	from*08:25) : > want ;;
+	from*) echo 'P1${tab}ward${tab}left_inclusion${tab}2024-05-01T08:14:00+07:00${tab}$E${tab}2024-05-01T08:16:00+07:00${tab}2076.2${tab}6${tab}1.00${tab}false' > want ;;
+	to*) echo 'P1${tab}ward${tab}left_inclusion${tab}$S${tab}2024-05-01T08:15:00+07:00${tab}$C${tab}2076.2${tab}5${tab}1.00${tab}false' > want ;;
+	esac &&
+	test_cmp want got"
+done
+
 # every10 P FROM TO LAT: fixes of P every 10 minutes from FROM to TO
 # (UTC, 'YYYY-MM-DD HH:MM'), at 2.35 E and LAT.
 every10() {
@@ -104,6 +124,9 @@ every10() {
 } > night.csv
 
 expect_ok 'curfew on the night summer time ends: 20:00Z to 05:00Z' "
+	rm -f \"\$THADS_DB\"* && thads-import -q persons.csv &&
+	thads-geofence zones import zones.wkt &&
+	thads-geofence zones assign P2 paris && thads-geofence zones assign P3 paris &&
 	thads-geofence check night.csv >/dev/null &&
 	thads-geofence --tz UTC events P2 --no-header > got &&
 	echo 'P2${tab}paris${tab}curfew${tab}2024-10-26T20:00:00+00:00${tab}2024-10-27T05:00:00+00:00${tab}2024-10-26T20:10:00+00:00${tab}1062.0${tab}54${tab}1.00${tab}false' > want &&
