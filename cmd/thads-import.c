@@ -204,10 +204,17 @@ applied(const struct thads_import *im, const struct thads_rec *r, void *p)
 	}
 }
 
+/* What a load did, kept to be told once its commit has been tried. */
+struct tally {
+	struct thads_import_stats s;
+	long	 read;
+	long	 rejected;
+};
+
 static void
-summary(struct ctx *c, struct thads_load *l, int commit)
+summary(struct ctx *c, const struct tally *t, int commit)
 {
-	const struct thads_import_stats *s = thads_load_stats(l);
+	const struct thads_import_stats *s = &t->s;
 	double dt = now() - c->t0;
 
 	if (c->tty && thads_diag_get_level() >= 1)
@@ -218,8 +225,8 @@ summary(struct ctx *c, struct thads_load *l, int commit)
 	    "%ld unchanged, %ld rejected; %.2f s, %.0f rows/s\n",
 	    thads_progname(), c->dryrun ? "dry run, nothing written: " :
 	    !commit ? "rolled back, nothing written: " : "",
-	    thads_load_read(l), s->inserted, s->updated, s->unchanged,
-	    thads_load_rejected(l), dt, dt > 0 ? thads_load_read(l) / dt : 0.0);
+	    t->read, s->inserted, s->updated, s->unchanged, t->rejected, dt,
+	    dt > 0 ? t->read / dt : 0.0);
 	if (s->readmitted > 0)
 		fprintf(stderr, "%s: %ld re-admission%s linked to earlier "
 		    "records (%ld probable, by name and birth date)\n",
@@ -289,8 +296,9 @@ run(struct thads_db *db, struct ctx *c, int argc, char **argv)
 	static char *stdin_only[] = { "-", NULL };
 	struct thads_load *l;
 	struct thads_err err;
+	struct tally t;
 	long nbad;
-	int i, rc = 0, commit;
+	int i, rc = 0, commit, erc;
 
 	thads_clearerr(&err);
 	if (argc == 0) {
@@ -305,12 +313,20 @@ run(struct thads_db *db, struct ctx *c, int argc, char **argv)
 	commit = rc == 0 && !c->dryrun && (nbad == 0 || c->lo.rejects);
 	if (rc != 0)
 		thads_report(THADS_LOG_ERROR, &err);
-	summary(c, l, commit);
+	t.s = *thads_load_stats(l);
+	t.read = thads_load_read(l);
+	t.rejected = nbad;
+	/*
+	 * The totals are told after the commit, so that a commit that fails
+	 * (a full disk) is not preceded by a claim that rows were loaded.
+	 */
+	erc = thads_load_end(l, commit, &err);
+	summary(c, &t, commit && erc == 0);
+	if (erc != 0)
+		thads_die(&err);
 	if (rc == 0 && nbad > 0 && c->lo.rejects == NULL && !c->dryrun)
 		thads_error("%ld bad row%s: nothing was loaded", nbad,
 		    nbad == 1 ? "" : "s");
-	if (thads_load_end(l, commit, &err) != 0)
-		thads_die(&err);
 	if (rc != 0)
 		return thads_exit_status(rc);
 	if (nbad > 0 && c->lo.rejects == NULL)

@@ -255,6 +255,11 @@ thads_cli_init(const char *argv0)
 	thads_diag_init(argv0);
 	umask(077);
 	signal(SIGPIPE, SIG_IGN);
+	/*
+	 * Past a file size limit (ulimit -f), a write is to fail with EFBIG
+	 * and be reported like a full disk, not kill the tool half-way.
+	 */
+	signal(SIGXFSZ, SIG_IGN);
 	if (tz != NULL && *tz != '\0')
 		setenv("TZ", tz, 1);
 	else if (getenv("TZ") == NULL)

@@ -59,7 +59,7 @@ thads_db_fail(struct thads_db *db, int rc, struct thads_err *err)
 {
 	const char *msg = db && db->h ? sqlite3_errmsg(db->h) :
 	    sqlite3_errstr(rc);
-	int prim = rc & 0xff;
+	int prim = rc & 0xff, sys;
 
 	if (prim == SQLITE_CORRUPT || prim == SQLITE_NOTADB)
 		return thads_seterr(err, THADS_EDATA, db ? db->path : NULL, 0,
@@ -67,6 +67,22 @@ thads_db_fail(struct thads_db *db, int rc, struct thads_err *err)
 	if (prim == SQLITE_BUSY || prim == SQLITE_LOCKED)
 		return thads_seterr(err, THADS_EBUSY, db ? db->path : NULL, 0,
 		    "database is locked (busy timeout passed): %s", msg);
+	/* What the system said is worth more than "disk I/O error". */
+	sys = db && db->h ? sqlite3_system_errno(db->h) : 0;
+	if (prim == SQLITE_FULL || (prim == SQLITE_IOERR &&
+	    (sys == ENOSPC || sys == EFBIG || sys == EDQUOT)))
+		return thads_seterr(err, THADS_EIO, db ? db->path : NULL, 0,
+		    "cannot write the database: %s",
+		    sys ? strerror(sys) : "disk full");
+	if (prim == SQLITE_IOERR)
+		return thads_seterr(err, THADS_EIO, db ? db->path : NULL, 0,
+		    "cannot read or write the database: %s (%s)", msg,
+		    sys ? strerror(sys) : "is the disk full or failing?");
+	if (prim == SQLITE_READONLY || prim == SQLITE_CANTOPEN)
+		return thads_seterr(err, THADS_ECANTCREAT, db ? db->path : NULL,
+		    0, "cannot write the database: %s%s%s (check the "
+		    "permissions of the file and of its directory)", msg,
+		    sys ? ": " : "", sys ? strerror(sys) : "");
 	return thads_seterr(err, THADS_EDB, db ? db->path : NULL, 0,
 	    "database error: %s", msg);
 }
@@ -298,13 +314,91 @@ set_user(struct thads_db *db)
 		    (long)geteuid());
 }
 
+/*
+ * Whether the database can only be read as a file that nobody changes:
+ * its directory is not writable (a read-only directory or file system)
+ * and no WAL or shared-memory file is beside it.  SQLite cannot then
+ * create the shared-memory file that reading a WAL database needs, but
+ * nobody else can change the database either: a writer would need to
+ * create the same files.
+ */
+static int
+frozen(const char *path)
+{
+	char dir[4200], side[4300];
+	const char *slash = strrchr(path, '/');
+	int n;
+
+	if (slash == NULL)
+		snprintf(dir, sizeof(dir), ".");
+	else if ((n = snprintf(dir, sizeof(dir), "%.*s",
+	    (int)(slash - path) + (slash == path), path)) < 0 ||
+	    (size_t)n >= sizeof(dir))
+		return 0;
+	if (access(dir, W_OK) == 0)
+		return 0;
+	snprintf(side, sizeof(side), "%s-wal", path);
+	if (access(side, F_OK) == 0)
+		return 0;
+	snprintf(side, sizeof(side), "%s-shm", path);
+	return access(side, F_OK) != 0;
+}
+
+/* path as a "file:" URI with immutable=1, escaped; NULL if too long. */
+static char *
+immutable_uri(const char *path)
+{
+	static const char hex[] = "0123456789ABCDEF";
+	size_t n = strlen(path), i, j = 0;
+	char *u = malloc(n * 3 + 32);
+
+	if (u == NULL)
+		return NULL;
+	j = (size_t)snprintf(u, 8, "file:");
+	for (i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)path[i];
+
+		if (c == '%' || c == '?' || c == '#' || c < 0x20) {
+			u[j++] = '%';
+			u[j++] = hex[c >> 4];
+			u[j++] = hex[c & 15];
+		} else {
+			u[j++] = (char)c;
+		}
+	}
+	snprintf(u + j, 32, "?immutable=1");
+	return u;
+}
+
+static int
+open_handle(struct thads_db *db, const char *path, int *ro,
+    struct thads_err *err)
+{
+	int oflags = *ro ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE;
+	char *uri = NULL;
+	int rc;
+
+	oflags |= SQLITE_OPEN_NOFOLLOW | SQLITE_OPEN_NOMUTEX;
+	if (frozen(path) && (uri = immutable_uri(path)) != NULL) {
+		*ro = 1;
+		oflags = SQLITE_OPEN_READONLY | SQLITE_OPEN_URI |
+		    SQLITE_OPEN_NOFOLLOW | SQLITE_OPEN_NOMUTEX;
+	}
+	rc = sqlite3_open_v2(uri ? uri : path, &db->h, oflags, NULL);
+	free(uri);
+	if (rc != SQLITE_OK)
+		return thads_seterr(err, *ro ? THADS_ENOINPUT :
+		    THADS_ECANTCREAT, path, 0, "cannot open database: %s",
+		    db->h ? sqlite3_errmsg(db->h) : sqlite3_errstr(rc));
+	return 0;
+}
+
 int
 thads_db_open(const char *path, unsigned flags, long busy_ms,
     const char *tool, struct thads_db **out, struct thads_err *err)
 {
 	struct thads_db *db;
 	int ro = (flags & THADS_DB_RDONLY) != 0, rc;
-	int oflags = ro ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE;
 
 	*out = NULL;
 	if ((db = calloc(1, sizeof(*db))) == NULL ||
@@ -327,14 +421,8 @@ thads_db_open(const char *path, unsigned flags, long busy_ms,
 	 * NOMUTEX: a connection is only ever used by the thread that opened
 	 * it, so SQLite's per-call locking of the connection is not needed.
 	 */
-	rc = sqlite3_open_v2(path, &db->h, oflags | SQLITE_OPEN_NOFOLLOW |
-	    SQLITE_OPEN_NOMUTEX, NULL);
-	if (rc != SQLITE_OK) {
-		rc = thads_seterr(err, ro ? THADS_ENOINPUT : THADS_ECANTCREAT,
-		    path, 0, "cannot open database: %s", db->h ?
-		    sqlite3_errmsg(db->h) : sqlite3_errstr(rc));
+	if ((rc = open_handle(db, path, &ro, err)) != 0)
 		goto fail;
-	}
 	sqlite3_extended_result_codes(db->h, 1);
 	if ((rc = pragmas(db, ro, busy_ms, err)) ||
 	    (rc = migrate(db, ro, err)))

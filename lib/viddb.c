@@ -36,6 +36,11 @@ static const char insert_sql[] =
     "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, "
     "?15, ?16, ?17, 1, ?18)";
 
+/* An event that an interrupted scan of the same source left open. */
+static const char reopen_sql[] =
+    "SELECT id FROM vid_event WHERE source = ?1 AND camera = ?2 AND "
+    "zone = ?3 AND type = ?4 AND video_start = ?5 AND open = 1";
+
 static const char close_sql[] =
     "UPDATE vid_event SET video_end = ?2, wall_end = ?3, peak = ?4, "
     "expected = ?5, confidence = ?6, box_x = ?7, box_y = ?8, box_w = ?9, "
@@ -249,6 +254,33 @@ bind_box(sqlite3_stmt *st, int i, const struct thads_vbox *b)
 	sqlite3_bind_double(st, i + 3, b->h);
 }
 
+/*
+ * The event is stored already.  When an earlier scan stopped before it
+ * closed it (killed, or a full disk), this scan takes it over and closes
+ * it; otherwise it is left alone (rowid stays -1).
+ */
+static int
+reopen(struct thads_db *db, struct thads_vevent *ev, struct thads_err *err)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	if ((rc = thads_db_prepare(db, reopen_sql, &st, err)) != 0)
+		return rc;
+	sqlite3_bind_text(st, 1, ev->source, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(st, 2, ev->camera, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(st, 3, ev->zone, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(st, 4, thads_vetype_name(ev->type), -1,
+	    SQLITE_STATIC);
+	sqlite3_bind_double(st, 5, ev->v_start);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		ev->rowid = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 :
+	    thads_db_fail(db, rc, err);
+}
+
 static int
 insert(struct thads_db *db, struct thads_vevent *ev, struct thads_err *err)
 {
@@ -283,7 +315,7 @@ insert(struct thads_db *db, struct thads_vevent *ev, struct thads_err *err)
 		return rc;
 	ev->rowid = sqlite3_changes(db->h) > 0 ?
 	    sqlite3_last_insert_rowid(db->h) : -1;
-	return 0;
+	return ev->rowid < 0 ? reopen(db, ev, err) : 0;
 }
 
 int
