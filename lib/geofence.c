@@ -267,6 +267,14 @@ resolve(struct thads_gf *g, const struct thads_fix *f, long long *person,
 
 /* --- persons ----------------------------------------------------------- */
 
+/*
+ * A zone is read and prepared once per run, when the first fix of a
+ * person bound by it comes: its WKT parsed again, an exclusion zone's
+ * buffer computed again, GEOS's indexes built.  Known shortcoming: that
+ * is paid on every run, however few fixes it reads; with twenty
+ * thousand zones of about a hundred vertices it is some 4 s of CPU and
+ * 500 MiB of memory (bench/RESULTS.md).
+ */
 static int
 zone_get(struct thads_gf *g, long long id, struct thads_zone **out,
     struct thads_err *err)
