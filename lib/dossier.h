@@ -40,7 +40,7 @@ extern const struct thads_col thads_find_cols[];
 /*
  * Search and write one row per person to o, exact name matches (folded,
  * text.h) first, then partial ones (every word of the name or of an
- * alias) by FTS5 rank.  *n gets the number of rows.  Returns 0,
+ * alias) shortest name first.  *n gets the number of rows.  Returns 0,
  * THADS_EUSAGE (nothing to search by), THADS_EDATA (text not UTF-8),
  * THADS_ENOMEM, THADS_EDB or the output layer's error.
  */

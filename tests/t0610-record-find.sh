@@ -34,7 +34,12 @@ expect_ok 'filters: --id, --national-id, --born, --facility, --status' '
 	[ "$(ids find --national-id 001190000001)" = "HS-R-0001 " ] &&
 	[ "$(ids find --born 1985-03-03)" = "HS-R-0003 " ] &&
 	[ "$(ids find --facility TG-CHIHOA --status probation)" = "HS-R-0004 " ] &&
-	[ "$(ids find van --facility TG-HOALO --limit 1)" = "HS-R-0001 " ]'
+	[ "$(ids find van --facility TG-HOALO --limit 1)" = "HS-R-0002 " ]'
+expect_ok 'partial matches: shortest name first, then the limit' '
+	[ "$(ids find van)" = "HS-R-0002 HS-R-0001 HS-R-0004 HS-R-0005 " ] &&
+	[ "$(ids find van --limit 2)" = "HS-R-0002 HS-R-0001 " ] &&
+	[ "$(ids find van --status serving)" = \
+	    "HS-R-0002 HS-R-0001 HS-R-0005 " ]'
 expect_fail 1 'nothing found: exit 1, no rows' '
 	thads-record -d r.db -f csv --no-header find nobody >n.out; st=$?
 	[ ! -s n.out ] && exit $st'
