@@ -198,6 +198,31 @@ col(sqlite3_stmt *st, int i)
 	return (const char *)sqlite3_column_text(st, i);
 }
 
+/*
+ * Whether the entry's values are of the kinds the writer stores: texts
+ * without a NUL byte (the hash covers a text up to its first NUL, so
+ * bytes hidden behind one would go unseen) and an integer row id (the
+ * hash covers its value, which NULL or a text would fake).
+ */
+static int
+plain(sqlite3_stmt *st)
+{
+	int i, n = sqlite3_column_count(st);
+	const unsigned char *t;
+
+	if (sqlite3_column_type(st, 9) != SQLITE_INTEGER)
+		return 0;
+	for (i = 1; i < n; i++) {
+		if (i == 9 || sqlite3_column_type(st, i) == SQLITE_NULL)
+			continue;
+		t = sqlite3_column_text(st, i);
+		if (t == NULL || strlen((const char *)t) !=
+		    (size_t)sqlite3_column_bytes(st, i))
+			return 0;
+	}
+	return 1;
+}
+
 /* Check one entry against the one before; 1 and r filled if broken. */
 static int
 link_ok(sqlite3_stmt *st, long long *previd, char *prev,
@@ -214,6 +239,10 @@ link_ok(sqlite3_stmt *st, long long *previd, char *prev,
 	if (id != *previd + 1)
 		return broken(r, *previd + 1, "entry %lld is missing",
 		    *previd + 1);
+	if (!plain(st))
+		return broken(r, id, "entry %lld holds a value THADS never "
+		    "writes (a NUL byte inside a text, or a row id that is not "
+		    "an integer): it was changed", id);
 	if (ph == NULL || strcmp(ph, prev) != 0)
 		return broken(r, id, "its link to entry %lld does not match: "
 		    "an entry was changed, removed or moved", id - 1);
