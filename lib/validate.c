@@ -149,7 +149,8 @@ type_reason(enum thads_ftype t)
 	case THADS_T_DATE:
 		return "not a real date (YYYY-MM-DD, 1900 to 2100)";
 	case THADS_T_DATETIME:
-		return "not a real date and time (YYYY-MM-DD[ HH:MM[:SS]])";
+		return "not a real date and time (YYYY-MM-DD[ HH:MM[:SS]], "
+		    "1900 to 2100)";
 	case THADS_T_INT:
 		return "not a whole number in range";
 	case THADS_T_ENUM:

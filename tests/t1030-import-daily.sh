@@ -65,7 +65,7 @@ expect_ok 'bad file: its .log in failed/ names each bad row and "nothing was loa
 	set -- s2/failed/*-bad-dossiers.csv.log && [ -f "$1" ] &&
 	cat >expect <<-\EOF &&
 	thads-import: s2/incoming/bad-dossiers.csv:2: person.birth_date: '\''1990-13-01'\'' is not a real date (YYYY-MM-DD, 1900 to 2100)
-	thads-import: s2/incoming/bad-dossiers.csv:3: episode.admitted: '\''2025-02-30'\'' is not a real date and time (YYYY-MM-DD[ HH:MM[:SS]])
+	thads-import: s2/incoming/bad-dossiers.csv:3: episode.admitted: '\''2025-02-30'\'' is not a real date and time (YYYY-MM-DD[ HH:MM[:SS]], 1900 to 2100)
 	thads-import: 2 bad rows: nothing was loaded
 	EOF
 	grep -v " read, " "$1" >actual &&

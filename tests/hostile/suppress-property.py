@@ -11,7 +11,8 @@ then attacked with the equations a reader knows:
 - every "(all)" row is the sum of the rows it covers;
 - within a row, releases are the sum of the released_* columns and
   the assessed are the sum of the four classification results;
-- a share is a count over its total.
+- a share is a count over its total (the grand total's own share,
+  always 100, tells nothing).
 
 The checks: no count from 1 to K-1 is shown; the shown cells equal the
 true ones; the true table satisfies the equations (so the model of the
@@ -203,7 +204,8 @@ def attack(name, hdr, true_rows, pub_rows, keys, counts, sums, shares, k):
              if all(t[i] == "(all)" for i in ki)]
     for share, cnt, tot in shares:
         for r, p in enumerate(pub_rows):
-            if p[col[share]] == "x":
+            # The grand total's own share is 100 whatever it counts.
+            if p[col[share]] == "x" or (tot is None and r in grand):
                 continue
             need = [(r, cnt)] + ([(r, tot)] if tot else
                                  [(g, cnt) for g in grand])
@@ -279,7 +281,8 @@ def main():
                 print("FAIL:", e)
                 sys.exit(1)
             ntables += 1
-        for suffix in ("", "-wal", "-shm", ".head"):
+        for suffix in ("", "-wal", "-shm", ".audit-head",
+                       ".audit-head.lock"):
             if os.path.exists(db + suffix):
                 os.unlink(db + suffix)
     print("%d tables from %d random dossiers, %d hidden cells, none "

@@ -668,6 +668,10 @@ test_encoding(void **state)
 	readstr(ONE("<id>A</id>\n<name>\xc9lise</name>"), NULL, &g);
 	expect_edata(&g, 5, "cannot parse XML: Input is not proper UTF-8");
 	got_free(&g);
+	/* The same with the schema, which takes over libxml2's handlers. */
+	readstr(ONE("<id>A</id>\n<name>\xc9lise</name>"), XSD, &g);
+	expect_edata(&g, 5, "cannot parse XML: Input is not proper UTF-8");
+	got_free(&g);
 
 	readstr("<?xml version=\"1.0\" encoding=\"ISO-8859-1\"?>\n"
 	    "<thads xmlns=\"urn:thads:interchange:1\" version=\"1\"/>",
