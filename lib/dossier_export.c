@@ -117,16 +117,20 @@ struct ex {
 	size_t	 npid, cap;
 };
 
+/*
+ * Add pid to the list; with dedup, only when it is not there yet (a
+ * dossier named twice).  The whole list is never searched for --all.
+ */
 static int
-add_pid(struct ex *x, long long pid, struct thads_err *err)
+add_pid(struct ex *x, long long pid, int dedup, struct thads_err *err)
 {
 	long long *p;
 	size_t i;
 
-	for (i = 0; i < x->npid; i++)
+	for (i = 0; dedup && i < x->npid; i++)
 		if (x->pid[i] == pid)
 			return 0;
-	if (x->npid == x->cap) {
+	if (x->pid == NULL || x->npid == x->cap) {
 		x->cap = x->cap ? 2 * x->cap : 64;
 		if ((p = realloc(x->pid, x->cap * sizeof(*p))) == NULL)
 			return thads_seterr(err, THADS_ENOMEM, NULL, 0,
@@ -151,7 +155,8 @@ list(struct ex *x, const char *since, long long one, struct thads_err *err)
 	if (one > 0)
 		sqlite3_bind_int64(st, 2, one);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
-		if ((rc = add_pid(x, sqlite3_column_int64(st, 0), err)) != 0)
+		if ((rc = add_pid(x, sqlite3_column_int64(st, 0), one > 0,
+		    err)) != 0)
 			break;
 	sqlite3_finalize(st);
 	if (rc == SQLITE_DONE)
