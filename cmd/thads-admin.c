@@ -72,9 +72,7 @@ open_db(struct ctx *c, unsigned flags)
 	    &err) != 0)
 		thads_die(&err);
 	db->actor = c->cli.actor;
-	if (db->world_readable)
-		thads_warn("%s: database readable by other users (chmod 600 it)",
-		    c->cli.db);
+	thads_cli_db_warn(db, c->cli.db);
 	return db;
 }
 

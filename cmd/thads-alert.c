@@ -242,6 +242,7 @@ main(int argc, char **argv)
 	    &err) != 0)
 		thads_die(&err);
 	db->actor = cli.actor ? cli.actor : c.o.by;
+	thads_cli_db_warn(db, cli.db);
 	status = dispatch(&c, db, argc - first, argv + first);
 	thads_db_close(db);
 	thads_rules_free(rules);

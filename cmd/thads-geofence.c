@@ -723,6 +723,7 @@ main(int argc, char **argv)
 	    thads_geodb_setup(db, &err) != 0)
 		thads_die(&err);
 	db->actor = cli.actor;
+	thads_cli_db_warn(db, cli.db);
 	status = cmd->fn(db, &c, ops + used, n - used);
 	thads_db_close(db);
 	free(ops);

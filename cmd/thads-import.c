@@ -375,9 +375,7 @@ main(int argc, char **argv)
 	if (thads_db_open(cli.db, 0, cli.busy_ms, tool.name, &db, &err) != 0)
 		thads_die(&err);
 	db->actor = cli.actor;
-	if (db->world_readable)
-		thads_warn("%s: database readable by other users "
-		    "(chmod 600 it)", cli.db);
+	thads_cli_db_warn(db, cli.db);
 	if (c.dryrun) {
 		c.lo.applied = applied;
 		if (thads_out_open(stdout, cli.fmt, "change", listing, 5,

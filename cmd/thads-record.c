@@ -123,6 +123,7 @@ open_db(struct ctx *c, unsigned flags)
 	    &err) != 0)
 		thads_die(&err);
 	db->actor = c->cli.actor;
+	thads_cli_db_warn(db, c->cli.db);
 	return db;
 }
 

@@ -365,6 +365,7 @@ run(struct ctx *c, char **argv, int n, const struct thads_report **r)
 	if (thads_db_open(c->cli.db, THADS_DB_RDONLY, c->cli.busy_ms,
 	    tool.name, &db, &err) != 0)
 		thads_die(&err);
+	thads_cli_db_warn(db, c->cli.db);
 	/*
 	 * Reports read much of the file once: mapping it saves copying
 	 * every page through read(2).  Where mmap is not available this

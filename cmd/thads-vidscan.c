@@ -338,6 +338,7 @@ open_db(const struct thads_cli *cli, unsigned flags)
 	    &err) != 0 || thads_vdb_ensure(db, &err) != 0)
 		thads_die(&err);
 	db->actor = cli->actor;
+	thads_cli_db_warn(db, cli->db);
 	return db;
 }
 

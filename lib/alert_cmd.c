@@ -170,8 +170,8 @@ record_seen(struct thads_db *db, const struct thads_alerts *al,
     const char *keep, struct thads_err *err)
 {
 	sqlite3_stmt *st;
-	char now[32], key[200];
-	size_t i;
+	char now[32], key[200], js[96];
+	size_t i, n;
 	int rc;
 
 	thads_now_utc(now, sizeof(now));
@@ -197,6 +197,15 @@ record_seen(struct thads_db *db, const struct thads_alerts *al,
 	sqlite3_finalize(st);
 	if (i < al->n) {
 		rc = thads_db_fail(db, rc, err);
+		thads_db_rollback(db);
+		return rc;
+	}
+	/* Who marked them seen: one entry for the run. */
+	for (i = 0, n = 0; i < al->n; i++)
+		n += keep[i] != 0;
+	snprintf(js, sizeof(js), "{\"seen\":%zu,\"at\":\"%s\"}", n, now);
+	if ((rc = thads_db_audit(db, "update", "alert_seen", 0, "--new-only",
+	    NULL, js, NULL, err)) != 0) {
 		thads_db_rollback(db);
 		return rc;
 	}

@@ -40,14 +40,16 @@ key_ok(const char *key)
 	char rule[64];
 	int d;
 
+	/* An alert without a date (a missing one is its reason) has "-". */
 	if (c1 == NULL || (size_t)(c1 - key) >= sizeof(rule) ||
-	    (c2 = strchr(c1 + 1, ':')) == NULL || c2 - c1 != 11 ||
+	    (c2 = strchr(c1 + 1, ':')) == NULL ||
+	    (c2 - c1 != 11 && !(c2 - c1 == 2 && c1[1] == '-')) ||
 	    c2[1] == '\0')
 		return 0;
 	memcpy(rule, key, (size_t)(c1 - key));
 	rule[c1 - key] = '\0';
 	return thads_arule_find(rule) >= 0 &&
-	    thads_day_parse(c1 + 1, &d) == 0;
+	    (c1[1] == '-' || thads_day_parse(c1 + 1, &d) == 0);
 }
 
 static int

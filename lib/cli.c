@@ -11,6 +11,7 @@
 #include <time.h>
 
 #include "cli.h"
+#include "db.h"
 #include "diag.h"
 
 enum {
@@ -265,4 +266,12 @@ thads_cli_init(const char *argv0)
 	else if (getenv("TZ") == NULL)
 		setenv("TZ", "Asia/Ho_Chi_Minh", 1);
 	tzset();
+}
+
+void
+thads_cli_db_warn(const struct thads_db *db, const char *path)
+{
+	if (db != NULL && db->world_readable)
+		thads_warn("%s: database open to other users: readable or "
+		    "writable by its group or by others (chmod 600 it)", path);
 }

@@ -87,6 +87,15 @@ int	thads_cli_parse(const struct thads_tool *tool, int argc, char **argv,
  */
 void	thads_cli_defaults(struct thads_cli *cli);
 
+struct thads_db;
+
+/*
+ * Warn when the database just opened at path may be read or written by
+ * users other than its owner (group or other permission bits): it holds
+ * criminal records.  Every tool calls this after opening it.
+ */
+void	thads_cli_db_warn(const struct thads_db *db, const char *path);
+
 /* Print the usage line and a hint to stderr. */
 void	thads_cli_usage(const struct thads_tool *tool);
 

@@ -27,7 +27,7 @@ struct thads_db {
 	char	*path;
 	int	 intx;		/* inside a write transaction */
 	unsigned long tx;	/* write transactions begun so far */
-	int	 world_readable;	/* others may read the file: warn */
+	int	 world_readable;	/* group or others may read or write it */
 	const char *tool;	/* for the audit trail */
 	char	 user[64];	/* OS user, for the audit trail */
 	const char *actor;	/* --actor, or NULL */

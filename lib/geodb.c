@@ -664,7 +664,14 @@ thads_geodb_source(struct thads_geodb *g, const char *name,
 	sqlite3_bind_text(st, 5, g->db->user, -1, SQLITE_TRANSIENT);
 	rc = sqlite3_step(st);
 	*id = sqlite3_last_insert_rowid(g->db->h);
-	return done(g, st, rc, err);
+	if ((rc = done(g, st, rc, err)) != 0)
+		return rc;
+	/*
+	 * The run in the audit trail, which also records --actor: the fixes
+	 * and events it stores carry its source id, not their writer.
+	 */
+	return thads_db_audit(g->db, "insert", "geo_source", *id, name, NULL,
+	    NULL, format, err);
 }
 
 int

@@ -318,8 +318,47 @@ insert(struct thads_db *db, struct thads_vevent *ev, struct thads_err *err)
 	return ev->rowid < 0 ? reopen(db, ev, err) : 0;
 }
 
+/*
+ * The audit entry of an event opened or closed, which records who ran
+ * the scan (tool, OS user, --actor); the key names the event.
+ */
+static int
+audit_event(struct thads_db *db, const struct thads_vevent *ev,
+    const char *action, struct thads_err *err)
+{
+	char key[1024];
+
+	snprintf(key, sizeof(key), "%.100s/%.100s/%s@%.3f %.700s", ev->camera,
+	    ev->zone, thads_vetype_name(ev->type), ev->v_start, ev->source);
+	return thads_db_audit(db, action, "vid_event", ev->rowid, key, NULL,
+	    NULL, NULL, err);
+}
+
+static int
+store_event(struct thads_db *db, struct thads_vevent *ev, int closed,
+    const unsigned char *jpeg, size_t jpeglen, const char *sha256,
+    const char *snapdir, struct thads_err *err);
+
+/* One transaction for the event and its audit entry. */
 int
 thads_vdb_event(struct thads_db *db, struct thads_vevent *ev, int closed,
+    const unsigned char *jpeg, size_t jpeglen, const char *sha256,
+    const char *snapdir, struct thads_err *err)
+{
+	int own = !db->intx, rc;
+
+	if (own && (rc = thads_db_begin(db, err)) != 0)
+		return rc;
+	rc = store_event(db, ev, closed, jpeg, jpeglen, sha256, snapdir, err);
+	if (own && rc == 0)
+		rc = thads_db_commit(db, err);
+	if (own && rc != 0)
+		thads_db_rollback(db);
+	return rc;
+}
+
+static int
+store_event(struct thads_db *db, struct thads_vevent *ev, int closed,
     const unsigned char *jpeg, size_t jpeglen, const char *sha256,
     const char *snapdir, struct thads_err *err)
 {
@@ -328,7 +367,8 @@ thads_vdb_event(struct thads_db *db, struct thads_vevent *ev, int closed,
 	int rc;
 
 	if (!closed || ev->rowid == 0) {
-		if ((rc = insert(db, ev, err)) != 0 || !closed)
+		if ((rc = insert(db, ev, err)) != 0 || (ev->rowid > 0 &&
+		    (rc = audit_event(db, ev, "insert", err)) != 0) || !closed)
 			return rc;
 	}
 	if (ev->rowid < 0)
@@ -356,7 +396,9 @@ thads_vdb_event(struct thads_db *db, struct thads_vevent *ev, int closed,
 		sqlite3_bind_text(st, 13, path, -1, SQLITE_TRANSIENT);
 	if (sha256 != NULL)
 		sqlite3_bind_text(st, 14, sha256, -1, SQLITE_TRANSIENT);
-	return step_done(db, st, err);
+	if ((rc = step_done(db, st, err)) != 0)
+		return rc;
+	return audit_event(db, ev, "update", err);
 }
 
 static const char list_sql[] =
