@@ -45,6 +45,9 @@ const struct thads_vparam thads_vparam_table[] = {
 	    "captions as static overlays"),
 	N("motion.persist", motion, persist, 2, 1, 10, "frames",
 	    "frames a pixel must stay foreground (rain, speckle)"),
+	N("motion.same-texture", motion, same_texture, 0.9, 0, 1, "",
+	    "a blob whose texture matches the background's this closely is "
+	    "a light change"),
 
 	B("fire.on", fire, on, 1, "detect fire (needs colour)"),
 	N("fire.red-min", fire, red_min, 170, 0, 255, "",

@@ -37,6 +37,8 @@ struct thads_vp_motion {
 	int	 shake;		/* estimate and remove global motion */
 	int	 overlay;	/* learn static overlays (clocks) */
 	double	 persist;	/* frames a pixel must stay foreground */
+	double	 same_texture;	/* blob correlation with the background
+				   above which it is only light */
 };
 
 struct thads_vp_fire {

@@ -61,6 +61,14 @@ extern "C" {
 #include "vision.h"
 
 /*
+ * The largest frame analysed, in pixels: 8K UHD (7680 x 4320).  A few
+ * megabytes of video can declare or hold far larger frames, each of
+ * which FFmpeg and OpenCV would then hold whole, several at a time, so
+ * such a video is refused as bad data instead of exhausting memory.
+ */
+#define MAX_FRAME_PIXELS (7680L * 4320L)
+
+/*
  * thads_seterr() lives in libthads.a, which the linker has passed by the
  * time it reads this archive; the shim fills the record itself.
  */
@@ -201,6 +209,14 @@ thads_vsrc_open(const char *url, int timeout_ms, struct thads_vsrc **out,
 		}
 		s->info.width = (int)s->cap.get(cv::CAP_PROP_FRAME_WIDTH);
 		s->info.height = (int)s->cap.get(cv::CAP_PROP_FRAME_HEIGHT);
+		if ((long)s->info.width * s->info.height > MAX_FRAME_PIXELS) {
+			int w = s->info.width, h = s->info.height;
+
+			delete s;
+			return seterr(err, THADS_EDATA, "video '%s': frames "
+			    "of %dx%d are over the limit of 7680x4320 "
+			    "pixels", url, w, h);
+		}
 		s->info.fps = s->cap.get(cv::CAP_PROP_FPS);
 		if (!(s->info.fps > 0 && s->info.fps < 1000))
 			s->info.fps = 0;
@@ -254,6 +270,14 @@ thads_vsrc_read(struct thads_vsrc *s, struct thads_vframe **out,
 				return seterr(err, THADS_EIO, "read failed or "
 				    "timed out after frame %ld", s->index);
 			return 0;
+		}
+		if ((long)f->img.total() > MAX_FRAME_PIXELS) {
+			int w = f->img.cols, h = f->img.rows;
+
+			delete f;
+			return seterr(err, THADS_EDATA, "frame %ld is %dx%d, "
+			    "over the limit of 7680x4320 pixels", s->index,
+			    w, h);
 		}
 		if (f->img.channels() == 1)
 			cv::cvtColor(f->img, f->img, cv::COLOR_GRAY2BGR);
@@ -450,6 +474,7 @@ struct thads_vis {
 	double	 last_pts;
 	long	 nframe;
 	double	 suspect_until;	/* after a decoder error, pts */
+	int	 view_bad;	/* tamper measures out of bounds */
 };
 
 static double
@@ -535,13 +560,33 @@ thads_vis_close(struct thads_vis *v)
 	}
 }
 
+/*
+ * The frame at the analysis size.  OpenCV's area resize is several
+ * times slower at a fractional ratio (768 to 320 pixels) than at an
+ * exact half, so a large frame is halved with it while it stays at
+ * least twice the analysis size, and the last, small step is linear:
+ * the pixels differ by about one grey level from a single area resize,
+ * at a quarter of the cost.
+ */
 static cv::Mat
 shrink(const struct thads_vis *v, const cv::Mat &img)
 {
-	cv::Mat s;
+	cv::Mat s = img;
+	int halved = 0;
 
-	cv::resize(img, s, cv::Size(v->aw, v->ah), 0, 0, cv::INTER_AREA);
-	return s;
+	while (s.cols / 2 >= v->aw && s.rows / 2 >= v->ah) {
+		cv::Mat h;
+		cv::resize(s, h, cv::Size(s.cols / 2, s.rows / 2), 0, 0,
+		    cv::INTER_AREA);
+		s = h;
+		halved = 1;
+	}
+	if (s.cols == v->aw && s.rows == v->ah)
+		return halved ? s : s.clone();
+	cv::Mat out;
+	cv::resize(s, out, cv::Size(v->aw, v->ah), 0, 0, halved ?
+	    cv::INTER_LINEAR : cv::INTER_AREA);
+	return out;
 }
 
 extern "C" int
@@ -747,7 +792,15 @@ lighting_step(struct thads_vis *v, const cv::Mat &luma)
 	return std::max(up, down) >= v->p.motion.light_frac * n;
 }
 
-/* Divide out a slow change of gain against the reference. */
+/*
+ * Divide out a slow change of gain against the reference.  The gain is
+ * the lower quartile of the block ratios, not their median: a cloud
+ * shadow darkens part of the view, and a median taken half in the
+ * shadow would over-brighten the sunlit rest into foreground.  Matched
+ * on its brightest quarter, the frame is darker than the background
+ * only in the shadow, which the background model takes for a shadow
+ * and drops.
+ */
 static void
 gain_compensate(struct thads_vis *v, cv::Mat &small, cv::Mat &luma)
 {
@@ -759,8 +812,8 @@ gain_compensate(struct thads_vis *v, cv::Mat &small, cv::Mat &luma)
 			r.push_back(v->gain_ref.at<float>(i) / b.at<float>(i));
 	if (r.size() < b.total() / 2)
 		return;
-	std::nth_element(r.begin(), r.begin() + r.size() / 2, r.end());
-	double g = r[r.size() / 2];
+	std::nth_element(r.begin(), r.begin() + r.size() / 4, r.end());
+	double g = r[r.size() / 4];
 	if (g < 0.5 || g > 2.0 || std::fabs(g - 1) < 0.02)
 		return;
 	small.convertTo(small, -1, g);
@@ -836,6 +889,38 @@ zone_measure(const struct thads_vis *v, const cv::Mat &mask, int z,
 		*box = to_box(cv::boundingRect(in), v->aw, v->ah);
 }
 
+/*
+ * A blob that is only a change of light: a cloud shadow coming or going,
+ * a patch of sun.  The picture under it keeps the background's texture,
+ * only brighter or darker, so the two correlate closely; an object
+ * brings a texture of its own.  A flat patch (a bare wall) has no
+ * texture to compare and keeps its blob.  luma and bgl are computed on
+ * the first call of a frame and reused.
+ */
+static bool
+light_only(struct thads_vis *v, const cv::Mat &small, const cv::Rect &r,
+    cv::Mat &luma, cv::Mat &bgl)
+{
+	cv::Mat res;
+	cv::Scalar mean, sd;
+
+	if (v->p.motion.same_texture >= 1 || r.width < 4 || r.height < 4)
+		return false;
+	if (bgl.empty()) {
+		cv::Mat bg;
+		v->mog->getBackgroundImage(bg);
+		if (bg.empty() || bg.size() != small.size())
+			return false;
+		cv::cvtColor(bg, bgl, cv::COLOR_BGR2GRAY);
+		cv::cvtColor(small, luma, cv::COLOR_BGR2GRAY);
+	}
+	cv::meanStdDev(bgl(r), mean, sd);
+	if (sd[0] < 4)
+		return false;
+	cv::matchTemplate(luma(r), bgl(r), res, cv::TM_CCOEFF_NORMED);
+	return res.at<float>(0, 0) >= v->p.motion.same_texture;
+}
+
 /* Step 4: moving blobs. Returns the mask of kept blobs. */
 static cv::Mat
 motion(struct thads_vis *v, const cv::Mat &small, struct thads_vmeas *m)
@@ -897,8 +982,15 @@ motion(struct thads_vis *v, const cv::Mat &small, struct thads_vmeas *m)
 	double minpx = v->p.motion.min_area * v->aw * v->ah;
 	std::vector<int> keep(n, 0);
 	std::vector<std::pair<int, int>> order;
+	cv::Mat luma, bgl;
 	for (int i = 1; i < n; i++)
 		if (stats.at<int>(i, cv::CC_STAT_AREA) >= std::max(4.0, minpx)) {
+			cv::Rect r(stats.at<int>(i, cv::CC_STAT_LEFT),
+			    stats.at<int>(i, cv::CC_STAT_TOP),
+			    stats.at<int>(i, cv::CC_STAT_WIDTH),
+			    stats.at<int>(i, cv::CC_STAT_HEIGHT));
+			if (light_only(v, small, r, luma, bgl))
+				continue;
 			keep[i] = 1;
 			order.emplace_back(-stats.at<int>(i, cv::CC_STAT_AREA),
 			    i);
@@ -1140,17 +1232,26 @@ people(struct thads_vis *v, const cv::Mat &img, double pts, int full,
 	for (const recent_person &r : v->recent)
 		if (!full)
 			roi.push_back(grow(r.r, 0.3, 0.2, v->W, v->H));
-	/* Merge overlapping regions so nobody is searched twice. */
+	/*
+	 * Merge overlapping regions so nobody is searched twice, but only
+	 * where the bounding rectangle adds little: two people at opposite
+	 * corners, joined by a third, would otherwise make one region of
+	 * the whole frame, searched at the enlarged size.
+	 */
 	for (bool merged = true; merged;) {
 		merged = false;
 		for (size_t i = 0; i < roi.size() && !merged; i++)
-			for (size_t j = i + 1; j < roi.size(); j++)
-				if ((roi[i] & roi[j]).area() > 0) {
+			for (size_t j = i + 1; j < roi.size(); j++) {
+				double both = (double)roi[i].area() +
+				    roi[j].area() - (roi[i] & roi[j]).area();
+				if ((roi[i] & roi[j]).area() > 0 &&
+				    (roi[i] | roi[j]).area() <= 1.3 * both) {
 					roi[i] |= roi[j];
 					roi.erase(roi.begin() + (long)j);
 					merged = true;
 					break;
 				}
+			}
 	}
 	int minw = (int)std::ceil(64 / u) + 8, minh = (int)std::ceil(128 / u)
 	    + 8;
@@ -1252,6 +1353,35 @@ tamper(struct thads_vis *v, const cv::Mat &luma, double pts,
 	}
 }
 
+/*
+ * The view itself changed: the lens blurred or covered, the camera
+ * turned.  What the motion background knew is of another picture, so it
+ * starts again (once, as the measures go out of bounds) instead of
+ * reporting the whole frame as activity; the tamper event says what
+ * happened.  A turned camera also restarts the smoke background, whose
+ * texture is of the old view; a blurred one does not, since thick smoke
+ * blurs the view too and must still be seen.
+ */
+static void
+view_changed(struct thads_vis *v, const cv::Mat &small,
+    struct thads_vmeas *m)
+{
+	const struct thads_vp_tamper *t = &v->p.tamper;
+	int moved = m->overlap >= 0 && m->overlap < t->min_overlap;
+	int bad = moved || (m->contrast >= 0 && m->contrast <
+	    t->min_contrast) || (m->sharpness >= 0 && m->sharpness <
+	    t->min_sharpness);
+
+	if (bad && !v->view_bad) {
+		reset_background(v, small);
+		v->settle = std::max(1, (int)(v->p.motion.settle * v->fps));
+		v->flow_ok = 0;
+		if (moved)
+			v->slow.release();
+	}
+	v->view_bad = bad;
+}
+
 static void
 analyse(struct thads_vis *v, const struct thads_vframe *f, unsigned want,
     struct thads_vmeas *m)
@@ -1288,6 +1418,8 @@ analyse(struct thads_vis *v, const struct thads_vframe *f, unsigned want,
 		v->settle = std::max(1, (int)(v->p.motion.settle * v->fps));
 		v->flow_ok = 0;
 	}
+	if (want & THADS_VW_TAMPER)
+		view_changed(v, small, m);
 	m->settling = v->settle;
 	v->prev_luma = luma.clone();
 	gain_compensate(v, small, luma);

@@ -21,6 +21,10 @@ expect_ok 'vidscan-1.2 the man page documents every parameter' "
 		grep -q \"^\\.It Cm \$p \" man.txt ||
 		{ echo \"undocumented \$p\"; exit 1; }
 	done"
+expect_ok 'vidscan-1.2a ... with the default the code uses' "
+	sed 1d params | awk '{ print \$1, \$2 }' > defaults &&
+	sed -n 's/^\.It Cm \([a-z.-]*\) Pq default \([^,]*\),.*/\1 \2/p' \
+	    man.txt > documented && test_cmp defaults documented"
 expect_fail 64 'vidscan-1.3 an unknown parameter is a usage error' "
 	thads-vidscan --set fire.colour=red --no-db x.avi"
 expect_fail 64 'vidscan-1.4 a parameter out of range is a usage error' "
@@ -65,13 +69,14 @@ expect_fail 66 'vidscan-2.8 a missing camera file' "
 expect_ok 'vidscan-2.9 import stores the cameras; list shows them' "
 	thads-vidscan -d cams.db cameras import '$CAMS' &&
 	thads-vidscan -d cams.db cameras list | cut -f1 > ids &&
-	printf 'corridor\ndayroom\nnightcell\nperimeter\nrollcall\n' > want &&
+	printf 'corridor\ndayroom\ngarden\nnightcell\nperimeter\nrollcall\n' \
+	    > want &&
 	test_cmp want ids"
 expect_ok 'vidscan-2.10 a second import replaces, and is audited' "
 	thads-vidscan -d cams.db cameras import '$CAMS' &&
-	[ \$(sqlite3 cams.db 'SELECT count(*) FROM vid_camera') = 5 ] &&
+	[ \$(sqlite3 cams.db 'SELECT count(*) FROM vid_camera') = 6 ] &&
 	[ \$(sqlite3 cams.db \"SELECT count(*) FROM audit
-	    WHERE tbl = 'vid_camera'\") = 10 ]"
+	    WHERE tbl = 'vid_camera'\") = 12 ]"
 expect_ok 'vidscan-2.11 a stored camera is found by the folder name' "
 	mkdir -p perimeter && ln -sf '$CLIPS/intrusion.avi' perimeter/ &&
 	thads-vidscan -d cams.db -q -f tsv perimeter/intrusion.avi |
@@ -151,6 +156,27 @@ expect_ok 'vidscan-4.8 a still picture is scanned' "
 expect_ok 'vidscan-4.9 --detectors none decodes and finds nothing' "
 	thads-vidscan -q --no-db --detectors none -f tsv --no-header \
 	    '$CLIPS/fire.avi' > none.out && [ ! -s none.out ]"
+
+expect_ok 'vidscan-4.10 every format of the output layer, scan and events' "
+	thads-vidscan -q --no-db -f table '$CLIPS/covered.avi' > t.txt &&
+	grep -q '^closed  *[a-z]*  *\\*  *tamper ' t.txt &&
+	for f in table csv tsv jsonl xml xlsx html; do
+		thads-vidscan -d ev.db events -f \$f > ev.\$f || exit 1
+		[ -s ev.\$f ] || exit 1
+	done &&
+	grep -q ',fire,' ev.csv && grep -q '\"type\":\"fire\"' ev.jsonl &&
+	xmllint --noout ev.xml && xmllint --html --noout ev.html &&
+	grep -q '<td>fire</td>' ev.html &&
+	python3 -c 'import sys, zipfile
+z = zipfile.ZipFile(\"ev.xlsx\").read(\"xl/worksheets/sheet1.xml\")
+sys.exit(0 if b\"<t>fire</t>\" in z else 1)'"
+expect_ok 'vidscan-4.11 --every 2 --scale 160: half the frames, small motion, people still found' "
+	thads-vidscan -v --no-db --scale 160 -n 2 -c '$CAMS' --camera perimeter \
+	    -f tsv --no-header '$CLIPS/intrusion.avi' > sc.out 2> sc.err &&
+	grep -q ' 45 frames analysed' sc.err &&
+	cut -f 3,4 sc.out | grep -qx 'fence	intrusion'"
+expect_fail 64 'vidscan-4.12 --scale below the smallest analysis width' "
+	thads-vidscan --no-db --scale 10 '$CLIPS/fire.avi'"
 
 # The annotated video.
 expect_ok 'vidscan-5.1 --annotate writes the video, frame for frame' "

@@ -90,6 +90,10 @@ expect_ok 'watch-4.1 overload: frames are skipped or dropped, not queued' "
 	line=\$(grep 'fast: [0-9]* frames received' fast.err) &&
 	set -- \$(echo \"\$line\" | tr -dc '0-9 ') &&
 	[ \"\$2\" -lt \"\$1\" ]"
+expect_ok 'watch-4.2a a stream whose time runs ahead of the clock is logged as drift' "
+	grep -q 'fast: stream time and clock drift apart by [-0-9.]* s' fast.err"
+expect_ok 'watch-4.2b ... and one sent in real time is not' "
+	! grep -q 'drift apart' stall.err"
 # The sanitizers' shadow memory would swamp the figure: release builds only.
 if ldd "$BIN/thads-vidscan" | grep -q libasan; then
 	echo '# skipped watch-4.2: sanitizer build'
