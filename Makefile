@@ -196,6 +196,12 @@ test: check
 quickcheck: all units
 	sh tests/run build
 
+# The command-line tests of thads-admin, -import, -record, -alert and
+# -report with every program under valgrind memcheck (slow: not part of
+# check).  Needs a normal build, not SAN=1.
+valgrind: all
+	sh tests/valgrind $(BUILD)
+
 # The build runs in a second make, so that it sees the flags of the
 # packages that deps has just installed.
 demo: deps
@@ -248,5 +254,5 @@ uninstall:
 clean:
 	rm -rf build build-san
 
-.PHONY: all units deps check test quickcheck demo bench bench-report lint \
-	install uninstall clean fuzz fuzz-bins coverage
+.PHONY: all units deps check test quickcheck valgrind demo bench \
+	bench-report lint install uninstall clean fuzz fuzz-bins coverage

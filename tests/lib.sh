@@ -31,6 +31,23 @@ export NO_COLOR
 PATH=$BIN:$SRCDIR/scripts:$PATH
 cd "$SCRATCH" || exit 1
 
+# VALGRIND=1 (tests/valgrind): each thads-* program runs under valgrind
+# memcheck; a memory error or a definite leak makes it exit 99 and
+# leaves a log in $VALGRIND_LOGS.
+if [ -n "${VALGRIND:-}" ]; then
+	mkdir "$SCRATCH/.vg" || exit 1
+	for b in "$BIN"/thads-*; do
+		cat >"$SCRATCH/.vg/${b##*/}" <<EOF
+#!/bin/sh
+exec valgrind -q --error-exitcode=99 --leak-check=full \\
+    --errors-for-leak-kinds=definite --show-leak-kinds=definite \\
+    --log-file='${VALGRIND_LOGS:-$SCRATCH}/vg.${b##*/}.%p.log' '$b' "\$@"
+EOF
+		chmod 755 "$SCRATCH/.vg/${b##*/}"
+	done
+	PATH=$SCRATCH/.vg:$PATH
+fi
+
 t_name=$(basename "$0" .sh)
 t_n=0
 t_pass=0
