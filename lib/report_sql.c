@@ -69,8 +69,36 @@ static const char *const person_ids[] = {
 	"birth_date", "iris_ref", "dna_ref", "photo_ref", NULL
 };
 static const char *const audit_ids[] = {
-	"record_key", "old", "new", NULL
+	"record_key", "old", "new", "reason", NULL
 };
+
+/*
+ * Other columns that name a person or hold free text about one: the
+ * alert keys end in the dossier number, reasons are written by officers,
+ * snapshots show faces.  Read as NULL from a keyed query.
+ */
+static const struct {
+	const char *tbl, *col;
+} other_ids[] = {
+	{ "alert_seen", "key" }, { "alert_ack", "key" },
+	{ "alert_ack", "reason" }, { "sentence_override", "reason" },
+	{ "vid_event", "snapshot" }, { "vid_event", "snapshot_path" },
+	{ "training", "certificate" },
+};
+
+static int
+other_id(const char *tbl, const char *col)
+{
+	size_t i;
+
+	if (tbl == NULL || col == NULL)
+		return 0;
+	for (i = 0; i < sizeof(other_ids) / sizeof(other_ids[0]); i++)
+		if (strcasecmp(other_ids[i].tbl, tbl) == 0 &&
+		    strcasecmp(other_ids[i].col, col) == 0)
+			return 1;
+	return 0;
+}
 
 static int
 listed(const char *const *list, const char *s)
@@ -134,10 +162,18 @@ authorize(void *p, int action, const char *a, const char *b,
 		/* The pseudonym view is the one way to the ids. */
 		if (inner != NULL && strcmp(inner, PSEUDO_VIEW) == 0)
 			return SQLITE_OK;
-		if (x->o->key != NULL && ((a != NULL &&
-		    strcasecmp(a, "person") == 0 && listed(person_ids, b)) ||
-		    (a != NULL && strcasecmp(a, "audit") == 0 &&
-		    listed(audit_ids, b))))
+		if (x->o->key == NULL || a == NULL)
+			return SQLITE_OK;
+		/*
+		 * The name index holds every folded name and alias: its
+		 * tables are refused whole, not read as NULL, so that the
+		 * analyst knows why.
+		 */
+		if (strncasecmp(a, "person_fts", 10) == 0)
+			return refuse(x, "with a key, the name index table", a);
+		if ((strcasecmp(a, "person") == 0 && listed(person_ids, b)) ||
+		    (strcasecmp(a, "audit") == 0 && listed(audit_ids, b)) ||
+		    other_id(a, b))
 			return SQLITE_IGNORE;
 		return SQLITE_OK;
 	case SQLITE_FUNCTION:

@@ -120,6 +120,19 @@ pseudonyms as the lists, and pseudonym() the same hash' "
 	thads-report -f csv --pseudonymize key sql \"SELECT pseudonym('R13')\" |
 	tr -d '\r' | tail -1 >h.out &&
 	grep -qxf h.out p1.out"
+expect_fail 65 'sql with a key: the name index, which holds every folded name,
+is refused' "
+	thads-report -f csv --pseudonymize key sql \
+	    'SELECT hex(block) FROM person_fts_data' 2>fts.err; st=\$?
+	grep -q 'refused: with a key, the name index table person_fts_data' \
+	    fts.err && exit \$st"
+expect_ok 'sql with a key: alert keys (which end in the dossier number) and
+officers reasons read as NULL' "
+	sqlite3 thads.db \"INSERT INTO alert_ack VALUES
+	    ('release_due:2024-07-01:R13', 'lan', 'x', 'R13 moved')\" &&
+	thads-report -f csv --pseudonymize key sql \
+	    'SELECT key, reason, acked_by FROM alert_ack' | tr -d '\\r' |
+	tail -1 | grep -qx ',,lan'"
 expect_ok 'without a key, no pseudonym view' "
 	! thads-report -f csv sql 'SELECT * FROM person_pseudonym' 2>/dev/null"
 chmod 644 key2
