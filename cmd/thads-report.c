@@ -18,7 +18,7 @@
 
 enum { O_OUTPUT = 'o', O_ASOF = THADS_OPT_LONG, O_FROM, O_TO, O_EVERY,
 	O_BY, O_FACILITY, O_STATUS, O_SUPPRESS, O_PSEUDO, O_LIST, O_WINDOWS,
-	O_BOM, O_META };
+	O_BOM, O_META, O_FORCE };
 
 static const struct thads_opt opts[] = {
 	{ "output", O_OUTPUT, "FILE", "write to FILE (mode 0600), not stdout" },
@@ -36,6 +36,7 @@ static const struct thads_opt opts[] = {
 	{ "windows", O_WINDOWS, "YEARS", "recidivism follow-up (1,2,3)" },
 	{ "bom", O_BOM, NULL, "csv, tsv: start with a UTF-8 byte-order mark" },
 	{ "meta", O_META, "FILE", "write each report's definition to FILE" },
+	{ "force", O_FORCE, NULL, "replace an existing --output or --meta" },
 	{ NULL, 0, NULL, NULL }
 };
 
@@ -44,7 +45,7 @@ static const struct thads_tool tool = {
 	"[-qv] [-d db] [-f fmt] [-o file] [--as-of date] [--from date]\n"
 	"       [--to date] [--every period] [--by fields] [--facility codes]\n"
 	"       [--status statuses] [--suppress n] [--pseudonymize keyfile]\n"
-	"       [--list] [--windows years] [--bom] [--meta file]\n"
+	"       [--list] [--windows years] [--bom] [--meta file] [--force]\n"
 	"       report ... | sql query",
 	"Statistics from the THADS database, opened read-only.  Reports:\n"
 	"  population      persons held or supervised on the --as-of day\n"
@@ -69,6 +70,7 @@ struct ctx {
 	struct thads_report_opts ro;
 	const char *output;
 	const char *meta;
+	int	 force;		/* --force: -o and --meta may replace a file */
 	const char *keyfile;
 	unsigned char key[1024];
 	char	 lists[3][1024];	/* copies split by comma */
@@ -156,7 +158,7 @@ opt(int key, char *arg, void *p)
 	long n;
 
 	c->nreportopts += key != O_OUTPUT && key != O_BOM && key != O_META &&
-	    key != O_PSEUDO;
+	    key != O_PSEUDO && key != O_FORCE;
 	switch (key) {
 	case O_OUTPUT:
 		c->output = arg;
@@ -195,6 +197,9 @@ opt(int key, char *arg, void *p)
 		return 0;
 	case O_META:
 		c->meta = arg;
+		return 0;
+	case O_FORCE:
+		c->force = 1;
 		return 0;
 	}
 	return -1;
@@ -280,15 +285,26 @@ check_reports(struct ctx *c, char **names, int n,
 	}
 }
 
-/* A file beside path to write into, renamed over path when complete. */
+/* Without --force, path must not exist: not even as a dangling link. */
+static void
+refuse_existing(const struct ctx *c, const char *path)
+{
+	struct stat st;
+
+	if (path != NULL && !c->force && lstat(path, &st) == 0)
+		thads_fatal(EX_CANTCREAT, "'%s' exists (use --force)", path);
+}
+
+/* A file beside path to write into, put in place when complete. */
 static FILE *
-open_output(const char *path, char *tmp, size_t size)
+open_output(const struct ctx *c, const char *path, char *tmp, size_t size)
 {
 	FILE *fp;
 	int fd;
 
 	if (path == NULL)
 		return stdout;
+	refuse_existing(c, path);
 	snprintf(tmp, size, "%s.tmp-XXXXXX", path);
 	if ((fd = mkstemp(tmp)) < 0 || (fp = fdopen(fd, "w")) == NULL)
 		thads_fatal(EX_CANTCREAT, "cannot create '%s': %s", path,
@@ -296,9 +312,18 @@ open_output(const char *path, char *tmp, size_t size)
 	return fp;
 }
 
+/*
+ * Put the finished file in place.  rename(2) replaces path itself, a
+ * symbolic link included, and never writes through it; without --force
+ * link(2) does the same only if path still does not exist, so a file
+ * made meanwhile is not lost either.
+ */
 static void
-close_output(FILE *fp, const char *path, const char *tmp, int ok)
+close_output(const struct ctx *c, FILE *fp, const char *path,
+    const char *tmp, int ok)
 {
+	int rc;
+
 	if (fp == stdout)
 		return;
 	if (fclose(fp) != 0 && ok) {
@@ -310,11 +335,19 @@ close_output(FILE *fp, const char *path, const char *tmp, int ok)
 		unlink(tmp);
 		return;
 	}
-	if (rename(tmp, path) != 0) {
+	rc = c->force ? rename(tmp, path) : link(tmp, path);
+	if (rc != 0) {
+		int e = errno;
+
 		unlink(tmp);
+		if (e == EEXIST)
+			thads_fatal(EX_CANTCREAT, "'%s' exists (use --force)",
+			    path);
 		thads_fatal(EX_CANTCREAT, "cannot create '%s': %s", path,
-		    strerror(errno));
+		    strerror(e));
 	}
+	if (!c->force)
+		unlink(tmp);
 }
 
 /* --meta: each report's metadata, in the output's text format. */
@@ -335,7 +368,7 @@ write_meta(struct ctx *c, const struct thads_report **r, int n)
 
 	if (fmt == THADS_FMT_XLSX || fmt == THADS_FMT_HTML)
 		fmt = THADS_FMT_CSV;
-	fp = open_output(c->meta, tmp, sizeof(tmp));
+	fp = open_output(c, c->meta, tmp, sizeof(tmp));
 	thads_clearerr(&err);
 	rc = thads_out_begin(fp, fmt, "thads-report", c->cli.outflags, &o,
 	    &err);
@@ -345,7 +378,7 @@ write_meta(struct ctx *c, const struct thads_report **r, int n)
 		rc = thads_report_meta(r[i], &c->ro, o, &err);
 	if (o != NULL && thads_out_close(o, rc ? NULL : &err) != 0 && rc == 0)
 		rc = err.code;
-	close_output(fp, c->meta, tmp, rc == 0);
+	close_output(c, fp, c->meta, tmp, rc == 0);
 	if (rc != 0)
 		thads_die(&err);
 }
@@ -372,7 +405,7 @@ run(struct ctx *c, char **argv, int n, const struct thads_report **r)
 	 * does nothing, which is fine.
 	 */
 	(void)thads_db_exec(db, "PRAGMA mmap_size = 4294967296", NULL);
-	fp = open_output(c->output, tmp, sizeof(tmp));
+	fp = open_output(c, c->output, tmp, sizeof(tmp));
 	rc = thads_out_begin(fp, c->cli.fmt, "thads-report", c->cli.outflags,
 	    &o, &err);
 	if (rc == 0 && r == NULL)
@@ -384,7 +417,7 @@ run(struct ctx *c, char **argv, int n, const struct thads_report **r)
 	if (o != NULL && thads_out_close(o, rc ? NULL : &err) != 0 && rc == 0)
 		rc = err.code;
 	thads_db_close(db);
-	close_output(fp, c->output, tmp, rc == 0);
+	close_output(c, fp, c->output, tmp, rc == 0);
 	if (rc != 0)
 		thads_die(&err);
 	if (c->meta != NULL && r != NULL)
