@@ -230,6 +230,53 @@ user_version(struct thads_db *db, int *have, struct thads_err *err)
 	return rc == SQLITE_ROW ? 0 : thads_db_fail(db, rc, err);
 }
 
+/*
+ * The application id THADS writes in the database header (PRAGMA
+ * application_id), "THAD" in ASCII, so that a SQLite file of another
+ * program is told apart from a THADS database and never migrated into
+ * one.
+ */
+#define THADS_APPLICATION_ID	0x54484144
+
+static int
+pragma_int(struct thads_db *db, const char *sql, int *out,
+    struct thads_err *err)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	if ((rc = thads_db_prepare(db, sql, &st, err)))
+		return rc;
+	rc = sqlite3_step(st);
+	*out = rc == SQLITE_ROW ? sqlite3_column_int(st, 0) : 0;
+	sqlite3_finalize(st);
+	return rc == SQLITE_ROW ? 0 : thads_db_fail(db, rc, err);
+}
+
+/*
+ * Refuse a database that another program made: one with a schema but no
+ * THADS version, or a version without the THADS application id.
+ */
+static int
+foreign(struct thads_db *db, int have, struct thads_err *err)
+{
+	int app, n, rc;
+
+	if ((rc = pragma_int(db, "PRAGMA application_id", &app, err)) ||
+	    (rc = pragma_int(db, "SELECT count(*) FROM sqlite_master", &n,
+	    err)))
+		return rc;
+	if (have == 0 && n > 0)
+		return thads_seterr(err, THADS_EDATA, db->path, 0,
+		    "not a THADS database: it holds %d tables or other objects "
+		    "of another program; nothing changed", n);
+	if (have > 0 && app != THADS_APPLICATION_ID)
+		return thads_seterr(err, THADS_EDATA, db->path, 0,
+		    "not a THADS database (application id 0x%08x); nothing "
+		    "changed", (unsigned)app);
+	return 0;
+}
+
 static int
 migrate(struct thads_db *db, int readonly, struct thads_err *err)
 {
@@ -257,6 +304,8 @@ migrate(struct thads_db *db, int readonly, struct thads_err *err)
 	 */
 	if ((rc = user_version(db, &have, err)))
 		goto fail;
+	if (have == 0 && (rc = foreign(db, have, err)))
+		goto fail;
 	if (have >= want) {
 		thads_db_rollback(db);
 		return have > want ? thads_seterr(err, THADS_ETOONEW, db->path,
@@ -270,6 +319,10 @@ migrate(struct thads_db *db, int readonly, struct thads_err *err)
 	snprintf(sql, sizeof(sql), "PRAGMA user_version = %d", want);
 	if ((rc = thads_db_exec(db, sql, err)))
 		goto fail;
+	snprintf(sql, sizeof(sql), "PRAGMA application_id = %d",
+	    THADS_APPLICATION_ID);
+	if ((rc = thads_db_exec(db, sql, err)))
+		goto fail;
 	return thads_db_commit(db, err);
 fail:
 	thads_db_rollback(db);
@@ -280,10 +333,14 @@ static int
 pragmas(struct thads_db *db, int readonly, long busy_ms,
     struct thads_err *err)
 {
-	int rc;
+	int have, rc;
 
 	sqlite3_busy_timeout(db->h, busy_ms > 0x7fffffff ? 0x7fffffff :
 	    (int)busy_ms);
+	/* Before anything is written to it, not even the journal mode. */
+	if ((rc = user_version(db, &have, err)) ||
+	    (rc = foreign(db, have, err)))
+		return rc;
 	if ((rc = thads_db_exec(db, "PRAGMA foreign_keys = ON", err)))
 		return rc;
 	/*

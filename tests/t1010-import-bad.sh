@@ -317,6 +317,28 @@ expect_fail 65 'XML with content after the root: the reason is given' '
 	thads-import -d x3.db bad-extra.xml 2>err; st=$?
 	head -1 err | grep -q "bad-extra.xml:1: cannot parse XML: Extra content at the end of the document" && exit $st'
 
+# A SQLite file of another program is never turned into a THADS database.
+foreign_db() {
+	rm -f "$1" && sqlite3 "$1" 'CREATE TABLE invoices (id, amount);
+	    INSERT INTO invoices VALUES (1, 20)' && chmod 600 "$1"
+}
+expect_fail 65 'a database of another program is refused, nothing changed' '
+	foreign_db f1.db && sum=$(sha256sum f1.db) &&
+	thads-import -d f1.db "$TESTDATA/import/good-persons.csv" 2>err; st=$?
+	[ "$(sha256sum f1.db)" = "$sum" ] &&
+	grep -q "f1.db: not a THADS database: it holds 1 tables" err && exit $st'
+expect_fail 65 'the reading tools refuse it too' '
+	foreign_db f2.db && thads-report -d f2.db population 2>err; st=$?
+	grep -q "not a THADS database" err && exit $st'
+expect_fail 65 'a versioned database without the THADS application id' '
+	foreign_db f3.db && sqlite3 f3.db "PRAGMA user_version = 1" &&
+	thads-import -d f3.db "$TESTDATA/import/good-persons.csv" 2>err; st=$?
+	grep -q "not a THADS database (application id 0x00000000)" err &&
+	exit $st'
+expect_ok 'a database THADS made carries its application id' '
+	thads-import -q -d own.db "$TESTDATA/import/good-persons.csv" &&
+	[ "$(sqlite3 own.db "PRAGMA application_id")" = 1414021444 ]'
+
 # The rejects file can never destroy data.
 expect_fail 64 'a rejects file that is an input is refused before anything is read' '
 	cp "$TESTDATA/import/good-persons.csv" in.csv && sum=$(sha256sum in.csv) &&

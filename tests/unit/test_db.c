@@ -425,9 +425,10 @@ busy_migrate(void **state)
 
 	(void)state;
 	assert_int_equal(sqlite3_open(tpath("busy2.db"), &h), SQLITE_OK);
+	/* Empty on disk (a table of another program would be refused). */
 	assert_int_equal(sqlite3_exec(h, "PRAGMA journal_mode = WAL;"
-	    " CREATE TABLE x (a); BEGIN IMMEDIATE; INSERT INTO x VALUES (1)",
-	    NULL, NULL, NULL), SQLITE_OK);
+	    " BEGIN IMMEDIATE; CREATE TABLE x (a)", NULL, NULL, NULL),
+	    SQLITE_OK);
 	t0 = now_ms();
 	assert_int_equal(thads_db_open(tpath("busy2.db"), 0, 100, TOOL, &db,
 	    &err), THADS_EBUSY);
@@ -435,11 +436,12 @@ busy_migrate(void **state)
 	if (ms < 90 || ms > 1000)
 		fail_msg("waited %.0f ms for a 100 ms busy timeout", ms);
 	assert_null(db);
-	assert_int_equal(sqlite3_exec(h, "COMMIT", NULL, NULL, NULL),
+	assert_int_equal(sqlite3_exec(h, "ROLLBACK", NULL, NULL, NULL),
 	    SQLITE_OK);
 	sqlite3_close(h);
 	db = open_ok(tpath("busy2.db"), 0);
-	assert_int_equal(qint(db, "SELECT count(*) FROM x"), 1);
+	assert_int_equal(qint(db, "PRAGMA user_version"),
+	    thads_db_schema_version());
 	thads_db_close(db);
 }
 
