@@ -188,7 +188,14 @@ check_args(struct ctx *c, int argc, char **argv)
 	else
 		ok = 0;
 	if (!ok) {
-		thads_error("bad use of '%s'", cmd);
+		if (!strcmp(cmd, "ack"))
+			thads_error("ack needs one alert KEY or more and "
+			    "--by NAME");
+		else if (!strcmp(cmd, "override"))
+			thads_error("override needs PERSON ITEM DATE (or "
+			    "PERSON ITEM --clear), --by NAME and --reason TEXT");
+		else
+			thads_error("bad use of '%s'", cmd);
 		thads_cli_usage(&tool);
 		exit(EX_USAGE);
 	}

@@ -174,10 +174,8 @@ record_seen(struct thads_db *db, const struct thads_alerts *al,
 	size_t i, n;
 	int rc;
 
+	/* In the transaction thads_alert_run() began. */
 	thads_now_utc(now, sizeof(now));
-	if ((rc = thads_alert_schema_ensure(db, err)) != 0 ||
-	    (rc = thads_db_begin(db, err)) != 0)
-		return rc;
 	if ((rc = thads_db_prepare(db, "INSERT INTO alert_seen (key, "
 	    "first_at, last_at) VALUES (?1, ?2, ?2) ON CONFLICT (key) DO "
 	    "UPDATE SET last_at = ?2", &st, err)) != 0) {
@@ -259,8 +257,18 @@ thads_alert_run(struct thads_db *db, const struct thads_alert_opts *o,
 	*emitted = 0;
 	memset(&al, 0, sizeof(al));
 	memset(&seen, 0, sizeof(seen));
+	memset(&acks, 0, sizeof(acks));
 	if ((rc = collect(db, o, &al, err)) != 0)
 		return rc;
+	/*
+	 * --new-only takes the write lock before it reads what was seen and
+	 * before it prints anything: a database that stays busy fails the
+	 * run with nothing printed, and two runs at once cannot both emit
+	 * the same alert.  The lock is held while the alerts are written.
+	 */
+	if (o->new_only && ((rc = thads_alert_schema_ensure(db, err)) != 0 ||
+	    (rc = thads_db_begin(db, err)) != 0))
+		goto done;
 	if ((rc = keyset_load(db, "alert_ack", "SELECT key FROM alert_ack",
 	    &acks, err)) != 0 || (o->new_only && (rc = keyset_load(db,
 	    "alert_seen", "SELECT key FROM alert_seen", &seen, err)) != 0))
@@ -281,6 +289,8 @@ thads_alert_run(struct thads_db *db, const struct thads_alert_opts *o,
 	if ((rc = write_alerts(o, &al, keep, fp, err)) == 0 && o->new_only)
 		rc = record_seen(db, &al, keep, err);
 done:
+	if (rc != 0 && o->new_only)
+		thads_db_rollback(db);
 	free(keep);
 	keyset_free(&acks);
 	keyset_free(&seen);

@@ -69,10 +69,16 @@ thads_alert_ack(struct thads_db *db, const struct thads_alert_opts *o,
 	char now[32], *js;
 	int rc;
 
+	long long row;
+
 	if (!key_ok(key))
 		return thads_seterr(err, THADS_EUSAGE, NULL, 0, "bad alert key "
 		    "'%s' (RULE:YYYY-MM-DD:PERSON, as thads-alert prints it)",
 		    key);
+	/* The person the alert is about must exist. */
+	if ((rc = thads_person_find(db, strchr(strchr(key, ':') + 1, ':') + 1,
+	    &row, err)) != 0)
+		return rc;
 	thads_now_utc(now, sizeof(now));
 	if ((rc = thads_alert_schema_ensure(db, err)) != 0 ||
 	    (rc = thads_db_begin(db, err)) != 0)
@@ -109,6 +115,11 @@ which_judgment(const struct thads_dossier *d, const char *want,
 
 	if (want == NULL && d->nju == 1)
 		return d->ju[0].number;
+	if (d->nju == 0) {
+		thads_seterr(err, THADS_EDATA, NULL, 0, "the person has no "
+		    "judgment: there is no date to override");
+		return NULL;
+	}
 	if (want == NULL) {
 		thads_seterr(err, THADS_EUSAGE, NULL, 0, "the person has %zu "
 		    "judgments: name one with --judgment", d->nju);
@@ -180,18 +191,39 @@ thads_alert_override(struct thads_db *db, const struct thads_alert_opts *o,
 		    "be overridden (release, reduction_first, "
 		    "early_release_first, probation_end, reform_end, "
 		    "penalty_end, clearance, ...)", item);
+	const struct thads_dossier *ds;
+	size_t j;
+	int lo, hi;
+
 	if (!o->clear && (date == NULL || thads_day_parse(date, &d) != 0 ||
 	    strlen(date) != 10))
 		return thads_seterr(err, THADS_EUSAGE, NULL, 0, "bad date "
 		    "'%s' (YYYY-MM-DD)", date ? date : "");
+	/* The years the importer takes. */
+	(void)thads_day_parse("1900-01-01", &lo);
+	(void)thads_day_parse("2100-12-31", &hi);
+	if (!o->clear && (d < lo || d > hi))
+		return thads_seterr(err, THADS_EUSAGE, NULL, 0, "date '%s' out "
+		    "of range (1900-01-01 to 2100-12-31)", date);
 	if ((rc = thads_person_find(db, who, &row, err)) != 0 ||
 	    (rc = thads_people_load(db, row, &pp, err)) != 0)
 		return rc;
-	if ((num = which_judgment(thads_people_at(pp, 0), o->judgment,
-	    err)) == NULL) {
+	ds = thads_people_at(pp, 0);
+	if ((num = which_judgment(ds, o->judgment, err)) == NULL) {
 		rc = err->code;
 		goto done;
 	}
+	/* No date of a sentence comes before the judgment that passed it. */
+	for (j = 0; !o->clear && j < ds->nju; j++)
+		if (strcmp(ds->ju[j].number, num) == 0 &&
+		    ds->ju[j].date != THADS_NODAY && d < ds->ju[j].date) {
+			char jd[THADS_DAYBUF];
+
+			rc = thads_seterr(err, THADS_EDATA, NULL, 0, "%s %s is "
+			    "before judgment %s of %s", item, date, num,
+			    thads_day_fmt(ds->ju[j].date, jd));
+			goto done;
+		}
 	if ((rc = thads_alert_schema_ensure(db, err)) != 0 ||
 	    (rc = thads_db_begin(db, err)) != 0)
 		goto done;

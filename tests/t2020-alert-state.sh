@@ -20,6 +20,16 @@ expect_ok 'a plain run writes nothing to the database' '
 	[ "$(q "SELECT count(*) FROM alert_seen")" = 0 ] &&
 	[ "$(q "SELECT count(*) FROM audit WHERE tbl LIKE \"alert%\"")" = 0 ]'
 
+expect_fail 75 '--new-only on a database kept busy: exit 75, nothing printed,
+nothing marked seen' '
+	(echo "BEGIN IMMEDIATE;"; sleep 3; echo "COMMIT;") | sqlite3 r.db &
+	sleep 1
+	thads-alert -d r.db -f tsv --no-header --busy-timeout 100 \
+	    --as-of 2026-05-13 --new-only >busy.out 2>busy.err; st=$?
+	wait
+	[ ! -s busy.out ] && grep -q "busy\|locked" busy.err &&
+	[ "$(q "SELECT count(*) FROM alert_seen")" = 0 ] && exit $st'
+
 expect_ok '--new-only, first run: every alert of the day' '
 	a --as-of 2026-05-13 --new-only >out2 && cmp out1 out2'
 
@@ -70,5 +80,28 @@ expect_ok 'override --clear: back to the computed date, audit has both' '
 expect_fail 64 'override: an item that is not a date of a judgment exits 64' '
 	thads-alert -d r.db override R4 detention_limit 2027-01-01 --by x \
 	    --reason y 2>err'
+
+sums() {
+	q "SELECT count(*) FROM alert_ack" &&
+	q "SELECT count(*) FROM sentence_override WHERE deleted_at IS NULL"
+}
+sums >before
+expect_fail 66 'ack: an alert of a person who does not exist is refused' '
+	thads-alert -d r.db ack release_due:2026-01-01:NOBODY --by x 2>err;
+	st=$?; grep -q "no person .NOBODY." err && exit $st'
+expect_fail 65 'override: a date before the judgment is refused' '
+	thads-alert -d r.db override R4 release 1900-01-01 --by x --reason y \
+	    2>err; st=$?
+	grep -q "release 1900-01-01 is before judgment J4 of 2023-12-20" err &&
+	exit $st'
+expect_fail 64 'override: a year the importer would refuse is refused' '
+	thads-alert -d r.db override R4 clearance 2200-01-01 --by x \
+	    --reason y 2>err; st=$?
+	grep -q "out of range" err && exit $st'
+expect_fail 64 'override without --reason says what it needs' '
+	thads-alert -d r.db override R4 release 2027-01-01 --by x 2>err; st=$?
+	grep -q "override needs PERSON ITEM DATE" err && exit $st'
+expect_ok 'none of the refused acts wrote anything' '
+	sums >after && cmp before after'
 
 test_done
