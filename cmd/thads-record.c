@@ -26,7 +26,7 @@ static const struct thads_opt opts[] = {
 	{ "facility", O_FACILITY, "code", "find: by current facility" },
 	{ "status", O_STATUS, "status", "find: by current custody status" },
 	{ "limit", O_LIMIT, "n", "find: at most n results" },
-	{ "reason", O_REASON, "text", "set, delete: why (audit trail)" },
+	{ "reason", O_REASON, "text", "add, set, delete: why (audit trail)" },
 	{ "purge", O_PURGE, NULL, "delete: remove for good" },
 	{ "all", O_ALL, NULL, "export: every dossier" },
 	{ "since", O_SINCE, "date", "export: dossiers changed on or after "
@@ -40,8 +40,10 @@ static const struct thads_tool tool = {
 	"thads-record",
 	"[-qv] [-d db] [-f fmt] [--id dossier] [--national-id number] "
 	    "[--born date] [--facility code] [--status status] [--limit n] "
-	    "[--reason text] [--purge] command [argument ...]",
-	"Look up and trace the electronic dossier.  Commands:\n"
+	    "[--reason text] [--purge] [--all] [--since date] [-o file] "
+	    "[--force] command [argument ...]",
+	"Look up, enter, trace and export the electronic dossier.  "
+	    "Commands:\n"
 	"  find [TEXT ...]   search by name or alias (case, accents, spacing\n"
 	"                    and Đ/d ignored) and the --id, --national-id,\n"
 	"                    --born, --facility and --status filters; exact\n"
