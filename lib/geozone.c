@@ -1041,7 +1041,11 @@ check_shape(const struct thads_zdef *d, struct thads_err *err)
 			    "(above 0, at most 100000)", d->radius);
 		return 0;
 	}
-	for (p = 0; p < d->npoly; p++)
+	for (p = 0; p < d->npoly; p++) {
+		/* A KML <Polygon> may come without <outerBoundaryIs>. */
+		if (d->poly[p].nring == 0)
+			return cfail(err, d, "polygon %zu has no outer ring",
+			    p + 1);
 		for (k = 0; k < d->poly[p].nring; k++) {
 			r = &d->poly[p].ring[k];
 			snprintf(where, sizeof(where), "polygon %zu ring %zu",
@@ -1063,6 +1067,7 @@ check_shape(const struct thads_zdef *d, struct thads_err *err)
 				    r->xy[0], r->xy[1], r->xy[2 * r->n - 2],
 				    r->xy[2 * r->n - 1]);
 		}
+	}
 	return 0;
 }
 

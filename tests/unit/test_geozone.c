@@ -402,6 +402,24 @@ test_kml(void **state)
 	assert_int_equal(err.line, 2);
 }
 
+/* geofence-1.10b: a KML Polygon with no outer boundary (found by
+ * fuzzing: it used to crash the compiler) is refused, not compiled. */
+static void
+test_kml_no_boundary(void **state)
+{
+	static const char kml[] = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+	    "<kml xmlns=\"http://www.opengis.net/kml/2.2\"><Document>\n"
+	    "<Placemark><name>ward 7</name>\n<Polygon>\n  erBoundaryIs>\n"
+	    "</Polygon></Placemark>\n</Document></kml>\n";
+	struct thads_zone *z;
+	struct thads_err err;
+
+	(void)state;
+	assert_int_equal(make(geo, "kml", kml, &z, &err), THADS_EDATA);
+	assert_null(z);
+	assert_non_null(strstr(err.msg, "polygon 1 has no outer ring"));
+}
+
 /* geofence-1.11: a straight path between two fixes outside a zone that
  * passes through it, and one that goes round it. */
 static void
@@ -468,6 +486,7 @@ main(void)
 		cmocka_unit_test(test_ring_shape),
 		cmocka_unit_test(test_geojson),
 		cmocka_unit_test(test_kml),
+		cmocka_unit_test(test_kml_no_boundary),
 		cmocka_unit_test(test_crossed),
 		cmocka_unit_test(test_need),
 	};
