@@ -291,7 +291,7 @@ refuse_existing(const struct ctx *c, const char *path)
 {
 	struct stat st;
 
-	if (path != NULL && !c->force && lstat(path, &st) == 0)
+	if (!c->force && lstat(path, &st) == 0)
 		thads_fatal(EX_CANTCREAT, "'%s' exists (use --force)", path);
 }
 
