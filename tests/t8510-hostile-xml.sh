@@ -110,8 +110,10 @@ done
 # name-service files (the OS user is written in the audit trail), time
 # zones, the random device, the tree's schemas, the input itself (and
 # the checksum thads-geofence looks for beside a track), the database
-# in the scratch directory, and what OpenCV's libraries read of /proc,
-# /sys and libgcrypt's settings when thads-vidscan starts.
+# and its audit head file (and the head's temporary) in the scratch
+# directory, and what OpenCV's libraries read of /proc,
+# /sys and libgcrypt's settings when thads-vidscan starts (and, in the
+# coverage build, gcov's counter files).
 traced() {
 	input=$1
 	shift
@@ -123,7 +125,8 @@ traced() {
 	    '^(/lib/|/usr/lib/|/etc/ld\.so\.|/etc/(nsswitch\.conf|passwd|group)$|/usr/share/zoneinfo/|/dev/urandom$|/usr/share/locale/|/usr/lib/locale/|/proc/|/sys/|/etc/gcrypt/)' |
 	    grep -v -F -x -e "$SCRATCH" -e "$SRCDIR/schema/thads-interchange.xsd" \
 	        -e "$SRCDIR/schema/thads-cameras.xsd" |
-	    grep -v "^$SCRATCH/[^/]*\.db\(-journal\|-wal\|-shm\|\.audit-head\|\.audit-head\.lock\)\{0,1\}\$" |
+	    grep -v '\.gcda$' |
+	    grep -v "^$SCRATCH/[^/]*\.db\(-journal\|-wal\|-shm\|\.audit-head\|\.audit-head\.lock\|\.audit-head\.[0-9]*\)\{0,1\}\$" |
 	    grep -v -F -x -e "$input" -e "$input.sha256" >>unexpected
 	grep -E 'socket\(AF_INET|connect\(.*sin_' trace >>unexpected
 	grep -F "$S" trace >>unexpected
