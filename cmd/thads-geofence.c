@@ -26,7 +26,7 @@ enum {
 	O_NMEADATE, O_UNTIL, O_EXITCODE, O_MARGIN, O_MINFIX, O_MINDUR,
 	O_MAXSPEED, O_REANCHOR, O_REORDER, O_GAP, O_BATTERY, O_ABSCONDT,
 	O_ABSCONDD, O_GRACE, O_DEFACC, O_HDOP, O_BEFORE, O_FORCE, O_DAY,
-	O_ARCHIVE
+	O_ARCHIVE, O_NOW, O_AHEAD
 };
 
 static const struct thads_opt opts[] = {
@@ -46,6 +46,9 @@ static const struct thads_opt opts[] = {
 	{ "id", O_ID, "ID", "check: device or person of an input without" },
 	{ "nmea-date", O_NMEADATE, "DATE", "check: date of NMEA's first fix" },
 	{ "until", O_UNTIL, "TIME", "check: end of observation ('now')" },
+	{ "now", O_NOW, "TIME", "the run's clock (default: the system's)" },
+	{ "ahead", O_AHEAD, "S", "check: a fix later than now + S is "
+	    "skipped (600)" },
 	{ "exit-code", O_EXITCODE, NULL, "check: exit 1 when events were "
 	    "raised" },
 	{ "margin", O_MARGIN, "M", "rule: metres beyond accuracy (20)" },
@@ -97,7 +100,8 @@ static const struct thads_tool tool = {
 struct ctx {
 	struct thads_zdef dflt;
 	const char *zonefmt, *nameprop, *tz, *map, *output;
-	const char *from_s, *to_s, *until_s, *before_s, *day_s;
+	const char *from_s, *to_s, *until_s, *before_s, *day_s, *now_s;
+	int64_t	 now;		/* --now, else the time the run started */
 	struct thads_geo_check chk;
 	int	 exitcode, force;
 	char	*arch[MAXARCH];
@@ -236,6 +240,7 @@ opt(int key, char *arg, void *p)
 	    "nmea" };
 	struct ctx *c = p;
 	size_t i;
+	long v;
 
 	if (key >= O_KIND && key <= O_ZONEFMT)
 		return zone_opt(c, key, arg);
@@ -278,6 +283,14 @@ opt(int key, char *arg, void *p)
 	case O_DAY:
 		c->day_s = arg;
 		return 0;
+	case O_NOW:
+		c->now_s = arg;
+		return 0;
+	case O_AHEAD:
+		if (whole(arg, "ahead", 0, 100000000, &v) != 0)
+			return -1;
+		c->chk.trk.ahead = v ? v * 1000 : 1;	/* 0 is the default */
+		return 0;
 	case O_ARCHIVE:
 		if (c->narch == MAXARCH)
 			return thads_error("at most %d --archive", MAXARCH);
@@ -295,7 +308,10 @@ opt(int key, char *arg, void *p)
 	return -1;
 }
 
-/* A time option: 0, or exit 64 after a message. */
+/* The run's clock in ms: --now, else the system's at the start. */
+static int64_t run_now = -1;
+
+/* A time option ("now": the run's clock), or exit 64 after a message. */
 static int64_t
 time_opt(const char *s, const char *name, int64_t dflt)
 {
@@ -303,6 +319,8 @@ time_opt(const char *s, const char *name, int64_t dflt)
 
 	if (s == NULL)
 		return dflt;
+	if (strcmp(s, "now") == 0 && run_now >= 0)
+		return run_now;
 	if (thads_geo_time_arg(s, &ms) != 0) {
 		thads_error("bad --%s '%s' (YYYY-MM-DD[THH:MM[:SS]][Z|+HH:MM] "
 		    "or now)", name, s);
@@ -362,7 +380,7 @@ static int
 assign(struct thads_db *db, struct ctx *c, char **av, int ac, int dev)
 {
 	struct thads_err err;
-	int64_t from = time_opt(c->from_s, "from", 0);
+	int64_t from = time_opt(c->from_s, "from", -1);
 	int64_t to = time_opt(c->to_s, "to", -1);
 	int rc, action;
 
@@ -373,7 +391,7 @@ assign(struct thads_db *db, struct ctx *c, char **av, int ac, int dev)
 		struct thads_geo_counts n;
 
 		memset(&n, 0, sizeof(n));
-		rc = thads_geo_assign_file(db, av[0], &n, &err);
+		rc = thads_geo_assign_file(db, av[0], c->now, &n, &err);
 		if (rc == 0)
 			thads_info("assignments: %ld inserted, %ld updated, "
 			    "%ld unchanged", n.inserted, n.updated,
@@ -381,9 +399,13 @@ assign(struct thads_db *db, struct ctx *c, char **av, int ac, int dev)
 		return status_of(rc, &err);
 	}
 	if ((rc = thads_db_begin(db, &err)) == 0) {
-		rc = dev ? thads_geodb_device_put(db, av[0], av[1], from, to,
-		    &action, &err) : thads_geodb_assign(db, av[0], av[1], from,
-		    to, &action, &err);
+		/* A device without --from: its fixes from the start. */
+		if (dev)
+			rc = thads_geodb_device_put(db, av[0], av[1],
+			    from < 0 ? 0 : from, to, &action, &err);
+		else
+			rc = thads_geodb_assign(db, av[0], av[1], from, to,
+			    c->now, &action, &err);
 		if (rc == 0)
 			rc = thads_db_commit(db, &err);
 		else
@@ -479,17 +501,80 @@ on_note(const struct thads_err *e, void *p)
 	thads_report(THADS_LOG_WARN, e);
 }
 
-/* Skipped records: the first few of each kind, then a count. */
+/* Records skipped, by reason, for the summary. */
+#define MAXWHY	16
+static struct why {
+	char	 text[64];
+	long	 n;
+} whys[MAXWHY + 1];		/* the last one: every other reason */
+
+/*
+ * The reason of a skip without its particulars: the message up to the
+ * first quoted value, digit or colon ("bad time '2024-13-01'" is "bad
+ * time").  A message that starts with a count ("12 NMEA fixes without a
+ * date") counts that many.
+ */
+static void
+count_skip(const char *msg)
+{
+	char key[64];
+	long n = 1;
+	size_t k = 0;
+	int i;
+
+	if (*msg >= '0' && *msg <= '9') {
+		n = strtol(msg, (char **)&msg, 10);
+		while (*msg == ' ')
+			msg++;
+	}
+	while (msg[k] != '\0' && strchr("':0123456789(", msg[k]) == NULL &&
+	    k < sizeof(key) - 1) {
+		key[k] = msg[k];
+		k++;
+	}
+	while (k > 0 && key[k - 1] == ' ')
+		k--;
+	key[k] = '\0';
+	for (i = 0; i < MAXWHY && whys[i].n > 0; i++)
+		if (strcmp(whys[i].text, key) == 0)
+			break;
+	if (i < MAXWHY && whys[i].n == 0)
+		snprintf(whys[i].text, sizeof(whys[i].text), "%s", key);
+	else if (i == MAXWHY)
+		snprintf(whys[i].text, sizeof(whys[i].text), "other");
+	whys[i].n += n;
+}
+
+/* Skipped records: the first few, then a count; the reasons summed. */
 static void
 on_skip(const struct thads_err *e, void *p)
 {
 	static long n;
 
 	(void)p;
+	count_skip(e->msg);
 	if (++n <= 20)
 		thads_report(THADS_LOG_WARN, e);
 	else if (n == 21)
-		thads_warn("more records skipped: see the summary");
+		thads_warn("more records skipped: see the summary at the end");
+}
+
+/* "records skipped: 388 (bad GGA sentence 12, not an NMEA sentence 376)" */
+static void
+skip_summary(long total)
+{
+	char buf[1200];
+	size_t len = 0;
+	int i;
+
+	if (total == 0)
+		return;
+	for (i = 0; i <= MAXWHY && len < sizeof(buf); i++)
+		if (whys[i].n > 0)
+			len += (size_t)snprintf(buf + len, sizeof(buf) - len,
+			    "%s%s %ld", len ? ", " : "", whys[i].text,
+			    whys[i].n);
+	thads_warn("records skipped: %ld (%s)", total, buf);
 }
 
 static void
@@ -538,6 +623,7 @@ check(struct thads_db *db, struct ctx *c, char **av, int ac)
 	thads_map_free(c->chk.trk.map);
 	summary(&k, (double)(t1.tv_sec - t0.tv_sec) +
 	    (double)(t1.tv_nsec - t0.tv_nsec) / 1e9);
+	skip_summary(k.skipped);
 	st = rows_close(c, status_of(rc, &err));
 	if (st == EX_OK && k.bad_inputs > 0)
 		st = thads_exit_status(k.bad_code);
@@ -718,6 +804,10 @@ main(int argc, char **argv)
 		thads_fatal(EX_USAGE, "unknown time zone '%s'", c.tz);
 	if (c.tz != NULL && (setenv("TZ", c.tz, 1) == 0))
 		tzset();
+	c.now = time_opt(c.now_s ? c.now_s : "now", "now", -1);
+	run_now = c.now;
+	if (c.now_s != NULL)
+		c.chk.trk.now = c.now;	/* else the clock, read as it goes */
 	thads_clearerr(&err);
 	if (thads_db_open(cli.db, 0, cli.busy_ms, tool.name, &db, &err) != 0 ||
 	    thads_geodb_setup(db, &err) != 0)

@@ -14,6 +14,7 @@
 
 #include "admin.h"
 #include "audit.h"
+#include "paths.h"
 #include "zio.h"
 
 #define CHUNK (64 * 1024)
@@ -199,25 +200,6 @@ thads_admin_check(struct thads_db *db,
 
 /* ---- backup ---- */
 
-/* A new private file beside path, named from path; its name into buf. */
-static int
-temp_beside(const char *path, const char *suffix, char *buf, size_t size,
-    struct thads_err *err)
-{
-	int fd, n;
-
-	n = snprintf(buf, size, "%s.tmp-XXXXXX%s", path, suffix);
-	if (n < 0 || (size_t)n >= size)
-		return thads_seterr(err, THADS_ECANTCREAT, path, 0,
-		    "path too long");
-	if ((fd = mkstemps(buf, (int)strlen(suffix))) < 0)
-		return thads_seterr(err, THADS_ECANTCREAT, path, 0,
-		    "cannot create a temporary file beside it: %s",
-		    strerror(errno));
-	close(fd);
-	return 0;
-}
-
 /* Copy db into the (empty) file at tmp with the online backup API. */
 static int
 copy_online(struct thads_db *db, const char *tmp, struct thads_err *err)
@@ -306,7 +288,8 @@ compress_into(const char *tmpdb, const char *path, int flags,
 	struct stat sb;
 	int rc;
 
-	if ((rc = temp_beside(path, ".zst", tmpz, sizeof(tmpz), err)) != 0)
+	if ((rc = thads_temp_beside(path, ".zst", tmpz, sizeof(tmpz), NULL,
+	    err)) != 0)
 		return rc;
 	rc = thads_wr_open(tmpz, THADS_WR_FORCE | THADS_WR_NOFOLLOW, &w, err);
 	if (rc == 0) {
@@ -340,7 +323,8 @@ thads_admin_backup(struct thads_db *db, const char *path, int flags,
 	if (!(flags & THADS_WR_FORCE) && lstat(path, &sb) == 0)
 		return thads_seterr(err, THADS_ECANTCREAT, path, 0,
 		    "exists (use --force)");
-	if ((rc = temp_beside(path, "", tmpdb, sizeof(tmpdb), err)) != 0)
+	if ((rc = thads_temp_beside(path, "", tmpdb, sizeof(tmpdb), NULL,
+	    err)) != 0)
 		return rc;
 	if ((rc = copy_online(db, tmpdb, err)) == 0) {
 		if (n > 4 && strcmp(path + n - 4, ".zst") == 0) {
@@ -538,7 +522,8 @@ thads_admin_restore(const char *from, const char *dbpath, int noverify,
 
 	if (!noverify && (rc = verify_sum(from, err)) != 0)
 		return rc;
-	if ((rc = temp_beside(dbpath, "", tmp, sizeof(tmp), err)) != 0)
+	if ((rc = thads_temp_beside(dbpath, "", tmp, sizeof(tmp), NULL,
+	    err)) != 0)
 		return rc;
 	if ((rc = unpack(from, tmp, err)) == 0 &&
 	    (rc = check_copy(from, tmp, err)) == 0 &&

@@ -111,7 +111,7 @@ write_archive(struct thads_db *db, int64_t before, const char *path,
 	int64_t t;
 	int rc, k, step = SQLITE_DONE;
 
-	if ((rc = thads_wr_open(path, force ? THADS_WR_FORCE : 0, &w, err)))
+	if ((rc = thads_wr_open(path, thads_geo_wrflags(force), &w, err)))
 		return rc;
 	if ((rc = thads_csvw_open(w, ',', THADS_CSVW_LF, &cw)) != 0 ||
 	    (rc = thads_db_prepare(db, select_sql, &st, err)) != 0)
@@ -136,8 +136,10 @@ out:
 	sqlite3_finalize(st);
 	if (thads_csvw_close(cw, rc ? NULL : err) != 0 && rc == 0)
 		rc = err ? err->code : THADS_EIO;
-	if (thads_wr_close(w, rc ? NULL : err) != 0 && rc == 0)
-		rc = err ? err->code : THADS_EIO;
+	if (rc != 0)
+		thads_wr_abort(w);	/* the target stays as it was */
+	else if (thads_wr_close(w, err) != 0)
+		rc = err->code;
 	return rc;
 }
 
@@ -153,6 +155,7 @@ read_back(const char *path, long want, struct thads_err *err)
 
 	memset(&o, 0, sizeof(o));
 	o.fmt = THADS_TRK_CSV;
+	o.ahead = -1;		/* every fix written was accepted once */
 	if ((rc = thads_trk_open(path, &o, &t, err)) != 0)
 		return rc;
 	while ((rc = thads_trk_next(t, &f, err)) == 1)
@@ -165,20 +168,32 @@ read_back(const char *path, long want, struct thads_err *err)
 	return rc;
 }
 
+/*
+ * Open path.sha256 before anything is written, so that a checksum file
+ * that cannot be replaced (a symbolic link, say) stops the archive
+ * before it is in place.
+ */
 static int
-write_sum(const char *path, const char *hex, struct thads_err *err)
+open_sum(const char *path, struct thads_wr **w, struct thads_err *err)
 {
 	char side[4200];
-	const char *base = strrchr(path, '/');
-	struct thads_wr *w;
-	int rc;
 
 	snprintf(side, sizeof(side), "%s.sha256", path);
-	if ((rc = thads_wr_open(side, THADS_WR_FORCE, &w, err)) != 0)
-		return rc;
-	rc = thads_wr_printf(w, err, "%s  %s\n", hex, base ? base + 1 : path);
-	if (thads_wr_close(w, rc ? NULL : err) != 0 && rc == 0)
-		rc = err ? err->code : THADS_EIO;
+	return thads_wr_open(side, thads_geo_wrflags(1), w, err);
+}
+
+static int
+write_sum(struct thads_wr *w, const char *path, const char *hex,
+    struct thads_err *err)
+{
+	const char *base = strrchr(path, '/');
+	int rc;
+
+	if ((rc = thads_wr_printf(w, err, "%s  %s\n", hex, base ? base + 1 :
+	    path)) != 0)
+		thads_wr_abort(w);
+	else if (thads_wr_close(w, err) != 0)
+		rc = err->code;
 	return rc;
 }
 
@@ -231,17 +246,31 @@ int
 thads_geo_archive(struct thads_db *db, int64_t before, const char *path,
     int force, long *count, char *hex, struct thads_err *err)
 {
+	struct thads_wr *sum;
 	struct range r;
 	int rc;
 
 	memset(&r, 0, sizeof(r));
 	*count = 0;
-	if ((rc = thads_db_begin(db, err)) != 0)
+	if ((rc = open_sum(path, &sum, err)) != 0)
 		return rc;
+	if ((rc = thads_db_begin(db, err)) != 0) {
+		thads_wr_abort(sum);
+		return rc;
+	}
+	/*
+	 * The archive is complete on disk (synced, renamed into place, the
+	 * directory synced) when write_archive() returns; only then, and
+	 * once it reads back whole, are the rows deleted.
+	 */
 	if ((rc = write_archive(db, before, path, force, &r, err)) != 0 ||
 	    (rc = read_back(path, r.n, err)) != 0 ||
-	    (rc = sha256_file(path, hex, err)) != 0 ||
-	    (rc = write_sum(path, hex, err)) != 0 ||
+	    (rc = sha256_file(path, hex, err)) != 0) {
+		thads_wr_abort(sum);
+		thads_db_rollback(db);
+		return rc;
+	}
+	if ((rc = write_sum(sum, path, hex, err)) != 0 ||
 	    (rc = record(db, before, path, &r, hex, err)) != 0 ||
 	    (rc = thads_db_commit(db, err)) != 0) {
 		thads_db_rollback(db);

@@ -598,9 +598,37 @@ put_period(struct thads_db *db, const char *tbl, const char *sel,
 	    what, *action == 1 ? NULL : old, new, NULL, err);
 }
 
+/*
+ * The start of an assignment given without one: that of the person's
+ * assignment to the zone still valid at now, so that giving it again
+ * (with an end, say) changes it instead of adding another; else now.
+ */
+static int
+start_now(struct thads_db *db, long long zid, long long pid, int64_t now,
+    int64_t *from, struct thads_err *err)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	*from = now;
+	if ((rc = thads_db_prepare(db, "SELECT max(valid_from) FROM "
+	    "geo_assignment WHERE zone_id = ?1 AND person_id = ?2 AND "
+	    "deleted_at IS NULL AND valid_from <= ?3 AND (valid_to IS NULL "
+	    "OR valid_to > ?3)", &st, err)) != 0)
+		return rc;
+	sqlite3_bind_int64(st, 1, zid);
+	sqlite3_bind_int64(st, 2, pid);
+	sqlite3_bind_int64(st, 3, now);
+	if ((rc = sqlite3_step(st)) == SQLITE_ROW &&
+	    sqlite3_column_type(st, 0) != SQLITE_NULL)
+		*from = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	return rc == SQLITE_ROW ? 0 : thads_db_fail(db, rc, err);
+}
+
 int
 thads_geodb_assign(struct thads_db *db, const char *person,
-    const char *zone, int64_t from, int64_t to, int *action,
+    const char *zone, int64_t from, int64_t to, int64_t now, int *action,
     struct thads_err *err)
 {
 	long long pid = 0, zid = 0;
@@ -614,6 +642,12 @@ thads_geodb_assign(struct thads_db *db, const char *person,
 	    "deleted_at IS NULL", zone, &zid, err)) <= 0)
 		return rc < 0 ? rc : thads_seterr(err, THADS_EDATA, NULL, 0,
 		    "unknown zone '%s' (zones import it first)", zone);
+	if (from < 0 && (rc = start_now(db, zid, pid, now, &from, err)) != 0)
+		return rc;
+	if (to >= 0 && to <= from)
+		return thads_seterr(err, THADS_EDATA, NULL, 0, "the end of "
+		    "%s/%s is not after its start (without --from it starts "
+		    "now)", person, zone);
 	snprintf(what, sizeof(what), "%s/%s", person, zone);
 	return put_period(db, "geo_assignment",
 	    "SELECT id, valid_to FROM geo_assignment WHERE zone_id = ?1 AND "

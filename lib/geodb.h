@@ -85,13 +85,17 @@ int	thads_geodb_zone_put(struct thads_db *db, const struct thads_zone *z,
 
 /*
  * Assign the zone called zone to the person whose dossier number is
- * person, valid from from (ms) to to (ms, -1: open).  The same person,
- * zone and start again changes the end.  *action as for zone_put.
+ * person, valid from from (ms) to to (ms, -1: open).  from -1 means
+ * "from now" (now in ms): the start of the person's assignment to that
+ * zone still valid at now if there is one, else now itself; monitoring
+ * never reaches back before an assignment was made unless asked to.
+ * The same person, zone and start again changes the end.  *action as
+ * for zone_put.
  * Returns 0, THADS_EDATA (no such person or zone), THADS_EDB.
  */
 int	thads_geodb_assign(struct thads_db *db, const char *person,
-	    const char *zone, int64_t from, int64_t to, int *action,
-	    struct thads_err *err);
+	    const char *zone, int64_t from, int64_t to, int64_t now,
+	    int *action, struct thads_err *err);
 
 /* Give device to person from from to to (-1 open).  As assign. */
 int	thads_geodb_device_put(struct thads_db *db, const char *device,

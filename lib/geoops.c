@@ -166,7 +166,7 @@ row_time(const struct thads_row *r, int c, int64_t dflt, int64_t *ms)
 
 static int
 assign_rows(struct thads_db *db, struct thads_csv *csv, const char *path,
-    struct thads_geo_counts *n, struct thads_err *err)
+    int64_t now, struct thads_geo_counts *n, struct thads_err *err)
 {
 	struct thads_row h, r;
 	int cp, cz, cf, ct, rc, action;
@@ -186,12 +186,12 @@ assign_rows(struct thads_db *db, struct thads_csv *csv, const char *path,
 		if ((size_t)(cp > cz ? cp : cz) >= r.n)
 			return thads_seterr(err, THADS_EDATA, path, r.line,
 			    "too few fields");
-		if (row_time(&r, cf, 0, &from) || row_time(&r, ct, -1, &to) ||
+		if (row_time(&r, cf, -1, &from) || row_time(&r, ct, -1, &to) ||
 		    (to >= 0 && to <= from))
 			return thads_seterr(err, THADS_EDATA, path, r.line,
 			    "bad from or to");
 		if ((rc = thads_geodb_assign(db, r.f[cp], r.f[cz], from, to,
-		    &action, err)) != 0) {
+		    now, &action, err)) != 0) {
 			if (err != NULL && err->file[0] == '\0') {
 				snprintf(err->file, sizeof(err->file), "%s",
 				    path);
@@ -208,7 +208,7 @@ assign_rows(struct thads_db *db, struct thads_csv *csv, const char *path,
 
 int
 thads_geo_assign_file(struct thads_db *db, const char *path,
-    struct thads_geo_counts *n, struct thads_err *err)
+    int64_t now, struct thads_geo_counts *n, struct thads_err *err)
 {
 	struct thads_rd *rd;
 	struct thads_csv *csv;
@@ -221,7 +221,7 @@ thads_geo_assign_file(struct thads_db *db, const char *path,
 		return rc;
 	}
 	if ((rc = thads_db_begin(db, err)) == 0) {
-		rc = assign_rows(db, csv, path, n, err);
+		rc = assign_rows(db, csv, path, now, n, err);
 		if (rc == 0)
 			rc = thads_db_commit(db, err);
 		else
@@ -278,13 +278,16 @@ thads_geo_list_zones(struct thads_db *db, struct thads_out *out,
 	int rc;
 
 	if ((rc = thads_db_prepare(db, "SELECT z.name, z.kind, "
-	    "nullif(z.radius_m, 0), z.buffer_m, z.schedule, z.tz, "
+	    "nullif(z.radius_m, 0), z.buffer_m, z.schedule, CASE WHEN "
+	    "z.kind = 'curfew' THEN coalesce(nullif(z.tz, ''), ?1) END, "
 	    "(SELECT group_concat(ext_id, ';') FROM (SELECT DISTINCT "
 	    "p.ext_id FROM geo_assignment a JOIN person p ON p.id = "
 	    "a.person_id WHERE a.zone_id = z.id AND a.deleted_at IS NULL "
 	    "ORDER BY p.ext_id)) FROM geo_zone z WHERE z.deleted_at IS NULL "
 	    "ORDER BY z.name", &st, err)) != 0)
 		return rc;
+	/* A curfew stored without a zone is judged in the default one. */
+	sqlite3_bind_text(st, 1, THADS_GEO_DEFAULT_TZ, -1, SQLITE_STATIC);
 	return rows(db, st, thads_geo_nzone_cols, out, err);
 }
 
@@ -367,6 +370,13 @@ thads_geo_list_events(struct thads_db *db, const char *person,
 	return rc == SQLITE_DONE ? 0 : thads_db_fail(db, rc, err);
 }
 
+int
+thads_geo_wrflags(int force)
+{
+	return THADS_WR_ATOMIC | THADS_WR_NOFOLLOW | (force ? THADS_WR_FORCE :
+	    0);
+}
+
 /* --- checking tracks --------------------------------------------------- */
 
 static void
@@ -395,6 +405,7 @@ check_one(struct thads_gf *g, const char *path,
 	struct thads_trk *t;
 	struct thads_fix f;
 	struct thads_err e;
+	long nfix = 0;
 	int rc;
 
 	o.idle = idle;
@@ -423,11 +434,18 @@ check_one(struct thads_gf *g, const char *path,
 	 * end of what was received.
 	 */
 	while ((c->stop == NULL || !*c->stop || thads_trk_stream(t)) &&
-	    (rc = thads_trk_next(t, &f, &e)) == 1)
+	    (rc = thads_trk_next(t, &f, &e)) == 1) {
+		nfix++;
 		if ((rc = thads_gf_fix(g, &f, err)) != 0) {
 			thads_trk_close(t);
 			return rc;
 		}
+	}
+	/* Records, none of them usable: not a track, or a broken one. */
+	if (rc == 0 && nfix == 0 && thads_trk_skipped(t) > 0)
+		rc = thads_seterr(&e, THADS_EDATA, thads_trk_name(t), 0,
+		    "no fix could be read: %ld records skipped",
+		    thads_trk_skipped(t));
 	if (rc < 0)
 		bad_input(c, &e, out);
 	out->skipped += thads_trk_skipped(t);

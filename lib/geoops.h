@@ -44,12 +44,13 @@ int	thads_geo_import_zones(struct thads_db *db, const char *path,
 /*
  * Assign zones in bulk from the CSV file at path, with a header row
  * naming the columns person, zone, and optionally from and to (times as
- * thads_geo_time_arg() takes them; empty: from the beginning, open).
- * One transaction: every row or none.  Returns 0, THADS_ENOINPUT,
- * THADS_EDATA (err says which row and why), THADS_EDB, THADS_EBUSY.
+ * thads_geo_time_arg() takes them; empty from: from now (ms), as
+ * thads_geodb_assign() says; empty to: open).  One transaction: every
+ * row or none.  Returns 0, THADS_ENOINPUT, THADS_EDATA (err says which
+ * row and why), THADS_EDB, THADS_EBUSY.
  */
 int	thads_geo_assign_file(struct thads_db *db, const char *path,
-	    struct thads_geo_counts *n, struct thads_err *err);
+	    int64_t now, struct thads_geo_counts *n, struct thads_err *err);
 
 /* The columns of the zone listing and the event rows. */
 extern const struct thads_col thads_geo_zone_cols[];
@@ -57,7 +58,8 @@ extern const size_t thads_geo_nzone_cols;
 extern const struct thads_col thads_geo_event_cols[];
 extern const size_t thads_geo_nevent_cols;
 
-/* Write every zone, with the persons bound to it, as rows to out. */
+/* Write every zone, with the persons bound to it, as rows to out; a
+ * curfew's time zone is the one it is judged in, the default included. */
 int	thads_geo_list_zones(struct thads_db *db, struct thads_out *out,
 	    struct thads_err *err);
 
@@ -126,7 +128,8 @@ int	thads_geo_archive_verify(const char *path, struct thads_err *err);
 
 /*
  * Draw person's track of [from, to) with their zones and the stretches
- * in violation, as SVG at path (mode 0600, force to replace).  Fixes
+ * in violation, as SVG at path (mode 0600, force to replace; see
+ * thads_geo_wrflags()).  Fixes
  * come from the database and from the archives named in arch (narch
  * of them).  Returns 0, THADS_EDATA (no such person), THADS_ECANTCREAT,
  * THADS_EIO, THADS_EDB, THADS_ENOMEM.
@@ -143,5 +146,12 @@ int	thads_geo_plot(struct thads_db *db, const char *person, int64_t from,
 int	thads_geo_export(struct thads_db *db, const char *person, int64_t from,
 	    int64_t to, char *const *arch, int narch, const char *path,
 	    int force, struct thads_err *err);
+
+/*
+ * The writer flags (zio.h) of every file these commands write: replaced
+ * in one step through a temporary file, never through a symbolic link,
+ * an existing file only when force.
+ */
+int	thads_geo_wrflags(int force);
 
 #endif /* THADS_GEOOPS_H */

@@ -578,7 +578,7 @@ thads_geo_plot(struct thads_db *db, const char *person, int64_t from,
 	memset(&s, 0, sizeof(s));
 	s.d = &d;
 	s.err = err;
-	if ((rc = thads_wr_open(path, force ? THADS_WR_FORCE : 0, &s.w,
+	if ((rc = thads_wr_open(path, thads_geo_wrflags(force), &s.w,
 	    err)) != 0) {
 		day_free(&d);
 		return rc;
@@ -596,9 +596,10 @@ thads_geo_plot(struct thads_db *db, const char *person, int64_t from,
 	svg_track(&s);
 	svg_legend(&s, title);
 	out(&s, "</svg>\n");
-	rc = s.rc;
-	if (thads_wr_close(s.w, rc ? NULL : err) != 0 && rc == 0)
-		rc = err ? err->code : THADS_EIO;
+	if ((rc = s.rc) != 0)
+		thads_wr_abort(s.w);
+	else if (thads_wr_close(s.w, err) != 0)
+		rc = err->code;
 	day_free(&d);
 	return rc;
 }
@@ -728,11 +729,12 @@ thads_geo_export(struct thads_db *db, const char *person, int64_t from,
 	day_free(&d);
 	if (s == NULL)
 		return nomem(err);
-	if ((rc = thads_wr_open(path, force ? THADS_WR_FORCE : 0, &w,
+	if ((rc = thads_wr_open(path, thads_geo_wrflags(force), &w,
 	    err)) == 0) {
-		rc = thads_wr_printf(w, err, "%s\n", s);
-		if (thads_wr_close(w, rc ? NULL : err) != 0 && rc == 0)
-			rc = err ? err->code : THADS_EIO;
+		if ((rc = thads_wr_printf(w, err, "%s\n", s)) != 0)
+			thads_wr_abort(w);
+		else if (thads_wr_close(w, err) != 0)
+			rc = err->code;
 	}
 	free(s);
 	return rc;

@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <time.h>
 
 #include <jansson.h>
 
@@ -50,6 +51,9 @@ struct thads_trk {
 	char	*name;
 	long	 skipped;
 	struct thads_tcache tc;
+	int64_t	 limit;		/* newest fix time accepted without a
+				   look at the clock (plausible()) */
+	char	 tbuf[40];
 
 	/* Lines (JSON Lines, NMEA). */
 	char	*lb;
@@ -716,9 +720,8 @@ thads_trk_open(const char *path, const struct thads_trk_opts *o,
 	return 0;
 }
 
-int
-thads_trk_next(struct thads_trk *t, struct thads_fix *f,
-    struct thads_err *err)
+static int
+next_any(struct thads_trk *t, struct thads_fix *f, struct thads_err *err)
 {
 	switch (t->fmt) {
 	case THADS_TRK_CSV:
@@ -733,6 +736,50 @@ thads_trk_next(struct thads_trk *t, struct thads_fix *f,
 		return thads_seterr(err, THADS_EUSAGE, t->name, 0,
 		    "unknown track format");
 	}
+}
+
+/*
+ * Could a device have taken f at its time?  Not before 2000, nor more
+ * than o.ahead after the run's clock.  The system clock is read again
+ * only when a fix passes the limit last set, so that a pipe read for
+ * days keeps an up-to-date limit at no cost per fix.
+ */
+static int
+plausible(struct thads_trk *t, struct thads_fix *f)
+{
+	struct timespec ts;
+
+	if (f->t < THADS_TRK_FLOOR_MS)
+		return 0;
+	if (t->o.ahead < 0 || f->t <= t->limit)
+		return 1;
+	if (t->o.now == 0) {
+		clock_gettime(CLOCK_REALTIME, &ts);
+		t->limit = (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+	} else
+		t->limit = t->o.now;
+	t->limit += t->o.ahead ? t->o.ahead : THADS_TRK_AHEAD_MS;
+	return f->t <= t->limit;
+}
+
+int
+thads_trk_next(struct thads_trk *t, struct thads_fix *f,
+    struct thads_err *err)
+{
+	struct thads_err e;
+	int rc;
+
+	while ((rc = next_any(t, f, err)) == 1) {
+		if (plausible(t, f))
+			return 1;
+		thads_clearerr(&e);
+		thads_time_format(f->t, 1, t->tbuf, sizeof(t->tbuf));
+		thads_seterr(&e, THADS_EDATA, t->name, f->line, "implausible "
+		    "time %s: %s", t->tbuf, f->t < THADS_TRK_FLOOR_MS ?
+		    "before 2000" : "ahead of the clock");
+		skip(t, &e);
+	}
+	return rc;
 }
 
 long

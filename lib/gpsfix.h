@@ -11,7 +11,8 @@
  * zstd-compressed (zio.h).
  *
  * A record that cannot be used (a bad number, a time that does not
- * parse, a position out of range or at exactly 0,0 which receivers
+ * parse or cannot be true: before 2000 or ahead of the clock, a
+ * position out of range or at exactly 0,0 which receivers
  * write when they have no fix, an NMEA sentence with a bad checksum) is
  * skipped: counted, and passed to the skip callback with its file, line
  * and reason.  Only a stream that cannot be read at all (no such file,
@@ -58,6 +59,9 @@ struct thads_trk_opts {
 				   the input has no RMC or ZDA */
 	double	 hdop_m;	/* metres of accuracy per unit of HDOP
 				   (0: THADS_HDOP_M) */
+	int64_t	 now;		/* the run's clock, ms (0: the system's) */
+	int64_t	 ahead;		/* ms a fix may lie ahead of now (0:
+				   THADS_TRK_AHEAD_MS; -1: no bound) */
 	/* Called for every record skipped; may be NULL. */
 	void	(*skip)(const struct thads_err *err, void *ctx);
 	/*
@@ -71,6 +75,16 @@ struct thads_trk_opts {
 };
 
 #define THADS_HDOP_M	5.0
+
+/*
+ * Fix times that cannot be true are skipped: before THADS_TRK_FLOOR_MS
+ * (2000-01-01T00:00:00Z; no monitoring device logs earlier, and a
+ * receiver without a fix writes 1970 or 1980), or more than ahead ms
+ * after now.  The default tolerance allows for a device clock running a
+ * little fast.
+ */
+#define THADS_TRK_FLOOR_MS	946684800000LL
+#define THADS_TRK_AHEAD_MS	(10 * 60 * 1000LL)
 
 /*
  * Open path ("-" for standard input) as a track.  The format is o->fmt,

@@ -1,6 +1,9 @@
 /*
- * paths.c: finding shipped data files.
+ * paths.c: finding shipped data files; temporary files beside a target.
  */
+#define _GNU_SOURCE		/* mkostemps() */
+#include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -56,4 +59,27 @@ thads_datafile(const char *rel, char *buf, size_t size)
 	if (tree(dir, sizeof(dir)) == 0 && try(dir, rel, buf, size) == 0)
 		return 0;
 	return -1;
+}
+
+int
+thads_temp_beside(const char *path, const char *suffix, char *buf,
+    size_t size, int *fd, struct thads_err *err)
+{
+	int n, tfd;
+
+	n = snprintf(buf, size, "%s.tmp-XXXXXX%s", path, suffix);
+	if (n < 0 || (size_t)n >= size)
+		return thads_seterr(err, THADS_ECANTCREAT, path, 0,
+		    "path too long");
+	/* mkostemps() adds O_RDWR, O_CREAT and O_EXCL, and uses mode 0600. */
+	if ((tfd = mkostemps(buf, (int)strlen(suffix), O_CLOEXEC |
+	    O_NOFOLLOW)) < 0)
+		return thads_seterr(err, THADS_ECANTCREAT, path, 0,
+		    "cannot create a temporary file beside it: %s",
+		    strerror(errno));
+	if (fd != NULL)
+		*fd = tfd;
+	else
+		close(tfd);
+	return 0;
 }

@@ -16,6 +16,7 @@
 #include <zstd.h>
 #include <zstd_errors.h>
 
+#include "paths.h"
 #include "thads.h"
 #include "zio.h"
 
@@ -66,6 +67,10 @@ struct thads_wr {
 	size_t	 zcap;
 	int	 failed;	/* first error, sticky */
 	struct thads_err ferr;	/* its detail */
+	/* THADS_WR_ATOMIC: the file written, renamed over target at the
+	   end; tmp is freed and NULL once renamed. */
+	char	*tmp, *target;
+	int	 flags;
 };
 
 static int
@@ -419,6 +424,10 @@ wr_free(struct thads_wr *w)
 {
 	if (w->ownfd)
 		close(w->fd);
+	if (w->tmp != NULL)
+		(void)unlink(w->tmp);	/* never renamed: not complete */
+	free(w->tmp);
+	free(w->target);
 	ZSTD_freeCCtx(w->cctx);
 	free(w->zbuf);
 	free(w->buf);
@@ -524,6 +533,83 @@ createerr(const char *path, int flags, int errnum, struct thads_err *err)
 }
 
 /*
+ * May path be replaced under flags?  Not a symbolic link under
+ * THADS_WR_NOFOLLOW (its target is never written), never anything but a
+ * regular file (renaming over a device or a directory would replace
+ * it), and an existing file only under THADS_WR_FORCE.
+ */
+static int
+target_ok(const char *path, int flags, struct thads_err *err)
+{
+	struct stat st;
+
+	if (lstat(path, &st) == -1)
+		return errno == ENOENT ? 0 : createerr(path, 0, errno, err);
+	if (S_ISLNK(st.st_mode) && (flags & THADS_WR_NOFOLLOW))
+		return createerr(path, flags, ELOOP, err);
+	if (!(flags & THADS_WR_FORCE))
+		return createerr(path, flags, EEXIST, err);
+	if (!S_ISREG(st.st_mode) && !S_ISLNK(st.st_mode))
+		return thads_seterr(err, THADS_ECANTCREAT, path, 0,
+		    "cannot replace '%s': not a regular file", path);
+	return 0;
+}
+
+/* THADS_WR_ATOMIC: write a temporary file beside path. */
+static int
+wr_opentmp(struct thads_wr *w, const char *path, int flags,
+    struct thads_err *err)
+{
+	char tmp[4200];
+	int rc;
+
+	if ((rc = target_ok(path, flags, err)) != 0 ||
+	    (rc = thads_temp_beside(path, "", tmp, sizeof(tmp), &w->fd,
+	    err)) != 0)
+		return rc;
+	w->ownfd = 1;
+	w->isreg = 1;
+	w->flags = flags;
+	if ((w->tmp = strdup(tmp)) == NULL ||
+	    (w->target = strdup(path)) == NULL)
+		return thads_seterr(err, THADS_ENOMEM, path, 0,
+		    "out of memory");
+	return 0;
+}
+
+/*
+ * Put the complete, synced temporary file in place of the target, and
+ * sync the directory so that the rename itself survives a crash.
+ */
+static int
+wr_commit(struct thads_wr *w, struct thads_err *err)
+{
+	char dir[4200];
+	char *slash;
+	int rc, dfd;
+
+	if ((rc = target_ok(w->target, w->flags, err)) != 0)
+		return rc;
+	if (rename(w->tmp, w->target) == -1)
+		return thads_seterr(err, THADS_ECANTCREAT, w->target, 0,
+		    "cannot rename into place: %s", strerror(errno));
+	free(w->tmp);
+	w->tmp = NULL;
+	snprintf(dir, sizeof(dir), "%s", w->target);
+	if ((slash = strrchr(dir, '/')) == NULL)
+		snprintf(dir, sizeof(dir), ".");
+	else
+		slash[slash == dir] = '\0';
+	if ((dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) == -1)
+		return 0;	/* the file is complete; only its name may lag */
+	if (fsync(dfd) == -1 && errno != EINVAL)
+		rc = thads_seterr(err, THADS_EIO, w->target, 0,
+		    "cannot sync the directory: %s", strerror(errno));
+	close(dfd);
+	return rc;
+}
+
+/*
  * Open the file.  O_EXCL (without THADS_WR_FORCE) also refuses any
  * symlink, dangling or not.  The fchmod() matters for a file that
  * existed: open(2) only applies the mode to a file it creates.  Only
@@ -538,6 +624,8 @@ wr_openfd(struct thads_wr *w, const char *path, int flags,
 
 	if (strcmp(path, "-") == 0)
 		w->fd = STDOUT_FILENO;
+	else if (flags & THADS_WR_ATOMIC)
+		return wr_opentmp(w, path, flags, err);
 	else {
 		oflags |= (flags & THADS_WR_FORCE) ? O_TRUNC : O_EXCL;
 		if (flags & THADS_WR_NOFOLLOW)
@@ -567,7 +655,7 @@ thads_wr_open(const char *path, int flags, struct thads_wr **out,
 	if (path == NULL || *path == '\0')
 		return thads_seterr(err, THADS_EUSAGE, NULL, 0,
 		    "no output file name");
-	if (flags & ~(THADS_WR_FORCE | THADS_WR_NOFOLLOW))
+	if (flags & ~(THADS_WR_FORCE | THADS_WR_NOFOLLOW | THADS_WR_ATOMIC))
 		return thads_seterr(err, THADS_EUSAGE, path, 0,
 		    "unknown writer flags %#x", (unsigned)flags);
 	if ((w = calloc(1, sizeof(*w))) == NULL)
@@ -671,7 +759,7 @@ wr_finish(struct thads_wr *w, struct thads_err *err)
 			return wfail(w, THADS_EIO, err, "cannot write",
 			    strerror(errno));
 	}
-	return 0;
+	return w->tmp != NULL ? wr_commit(w, err) : 0;
 }
 
 int
@@ -684,4 +772,11 @@ thads_wr_close(struct thads_wr *w, struct thads_err *err)
 	rc = w->failed ? wresend(w, err) : wr_finish(w, err);
 	wr_free(w);
 	return rc;
+}
+
+void
+thads_wr_abort(struct thads_wr *w)
+{
+	if (w != NULL)
+		wr_free(w);
 }

@@ -92,6 +92,7 @@ void	thads_rd_close(struct thads_rd *r);
 
 #define THADS_WR_FORCE		0x1	/* an existing file may be replaced */
 #define THADS_WR_NOFOLLOW	0x2	/* refuse path if it is a symlink */
+#define THADS_WR_ATOMIC		0x4	/* replace path in one step at close */
 
 /*
  * Open path for writing; "-" is standard output, where flags do not
@@ -101,6 +102,13 @@ void	thads_rd_close(struct thads_rd *r);
  * a dangling symlink) is refused.  A path ending in ".zst" gets a zstd
  * stream with a checksum.  On success *out is a writer that
  * thads_wr_close() finishes and frees.
+ *
+ * Under THADS_WR_ATOMIC the bytes go to a new temporary file beside path
+ * (thads_temp_beside()), which thads_wr_close() syncs and renames over
+ * path, then syncs the directory: path is never seen half written, and
+ * a run that fails or is killed leaves path as it was.  path must then
+ * be absent, or with THADS_WR_FORCE a regular file (or a symbolic link
+ * without THADS_WR_NOFOLLOW: the link is replaced, not its target).
  *
  * Returns 0, THADS_EUSAGE (path NULL or empty, unknown flag),
  * THADS_ECANTCREAT ("'x' exists (use --force)", a symlink refused under
@@ -137,5 +145,12 @@ const char *thads_wr_name(const struct thads_wr *w);
  * that ENOSPC is never lost) or THADS_ELIB.
  */
 int	thads_wr_close(struct thads_wr *w, struct thads_err *err);
+
+/*
+ * Give up w after an error of the caller's: free it without finishing
+ * the stream; under THADS_WR_ATOMIC the temporary file is removed and
+ * path left as it was.  w may be NULL.
+ */
+void	thads_wr_abort(struct thads_wr *w);
 
 #endif /* THADS_ZIO_H */

@@ -32,7 +32,7 @@ expect_ok 'KML: a polygon with a hole and a point with radius and buffer' '
 expect_ok 'GeoJSON circles: a curfew with its schedule, an exclusion with a buffer' '
 	thads-geofence zones import "$Z/circles.geojson" &&
 	thads-geofence zones list -f tsv --no-header >list &&
-	grep -q "^home of HS-1	curfew	60.0	0.0	mon-fri 22:00-06:00; sat,sun 23:00-06:00		$" list &&
+	grep -q "^home of HS-1	curfew	60.0	0.0	mon-fri 22:00-06:00; sat,sun 23:00-06:00	Asia/Ho_Chi_Minh	$" list &&
 	grep -q "^school	exclusion	150.0	100.0	" list'
 
 expect_ok 'WKT lines with attributes; --kind is the default for lines without one' '

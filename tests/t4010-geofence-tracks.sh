@@ -67,7 +67,7 @@ tab=$(printf '\t')
 } > persons.csv
 
 {
-	echo person,zone
+	echo person,zone,from
 	for p in 01 02 03 05 06 07 15 18 20 22; do echo "P$p,ward"; done
 	echo P04,home
 	echo P14,home-weekdays
@@ -81,7 +81,7 @@ tab=$(printf '\t')
 	echo P17,banned
 	echo P19,wardA
 	echo P19,bannedB
-} > assign.csv
+} | sed '2,$s/$/,2000-01-01/' > assign.csv
 
 expect_ok 'set up: persons, zones and assignments' '
 	thads-import -q persons.csv &&
@@ -352,7 +352,7 @@ expect_ok '15: a buffer flushed newest first, in a file: merged in time order' "
 
 expect_ok '15: the same from a pipe that pauses: late fixes re-evaluated' "
 	sed 's/^P15/P24/' flush.csv >flush24.csv &&
-	printf 'person,zone\nP24,ward\n' >a24.csv &&
+	printf 'person,zone,from\nP24,ward,2000-01-01\n' >a24.csv &&
 	thads-geofence zones assign a24.csv &&
 	mkfifo pipe15 &&
 	{ thads-geofence -v check - <pipe15 >pipe15.out 2>pipe15.err & } &&
@@ -367,8 +367,8 @@ expect_ok '15: the same from a pipe that pauses: late fixes re-evaluated' "
 expect_ok '15: a second file with older fixes is merged likewise' "
 	{ echo $HDR; sed -n '1,40p' flush.ordered; } | sed 's/^P15/P23/' >first.csv &&
 	{ echo $HDR; sed -n '41,60p' flush.ordered; } | sed 's/^P15/P23/' >second.csv &&
-	echo P23,ward | cat - > a23.csv &&
-	sed -i '1i person,zone' a23.csv && thads-geofence zones assign a23.csv &&
+	echo P23,ward,2000-01-01 | cat - > a23.csv &&
+	sed -i '1i person,zone,from' a23.csv && thads-geofence zones assign a23.csv &&
 	thads-geofence check second.csv >/dev/null &&
 	thads-geofence check first.csv >/dev/null &&
 	events P23 | sed 's/^P23/P15/' > got23 && events P15 > got15 &&

@@ -17,9 +17,9 @@ printf 'person.id\nP1\nP2\nP3\n' > persons.csv
 expect_ok 'set up: persons, zones and assignments' '
 	thads-import -q persons.csv &&
 	thads-geofence zones import zones.wkt &&
-	thads-geofence zones assign P1 ward &&
-	thads-geofence zones assign P2 paris &&
-	thads-geofence zones assign P3 paris'
+	thads-geofence zones assign P1 ward --from 2000-01-01 &&
+	thads-geofence zones assign P2 paris --from 2000-01-01 &&
+	thads-geofence zones assign P3 paris --from 2000-01-01'
 
 # P1: 10 fixes at the centre, 10 at 105.83 E (0.02 degree of longitude
 # east of the ward: 2076.2 m at 21 N), 10 back, a minute apart, Hanoi
@@ -77,8 +77,8 @@ expect_ok 'events -f table: a header, a rule, the row' "
 expect_ok 'check -f jsonl on a fresh database prints what events lists' "
 	thads-geofence -f jsonl events P1 > ev.jsonl &&
 	rm -f \"\$THADS_DB\"* && thads-import -q persons.csv &&
-	thads-geofence zones import zones.wkt && thads-geofence zones assign P1 ward &&
-	thads-geofence zones assign P2 paris && thads-geofence zones assign P3 paris &&
+	thads-geofence zones import zones.wkt && thads-geofence zones assign P1 ward --from 2000-01-01 &&
+	thads-geofence zones assign P2 paris --from 2000-01-01 && thads-geofence zones assign P3 paris --from 2000-01-01 &&
 	thads-geofence -f jsonl check p1.csv > ck.jsonl && test_cmp ev.jsonl ck.jsonl"
 
 # The same walk under assignments of limited validity: bound from 08:25,
@@ -90,7 +90,7 @@ for v in 'from 2024-05-01T08:25' 'from 2024-05-01T08:14' 'to 2024-05-01T08:15'; 
 	expect_ok "an assignment valid $1 $2 bounds the breach" "
 	rm -f \"\$THADS_DB\"* && thads-import -q persons.csv &&
 	thads-geofence zones import zones.wkt &&
-	thads-geofence zones assign P1 ward --$1 $2 &&
+	thads-geofence zones assign P1 ward --from 2000-01-01 --$1 $2 &&
 	thads-geofence check --no-header p1.csv > got &&
 	case $1$2 in
 	from*08:25) : > want ;;
@@ -126,7 +126,7 @@ every10() {
 expect_ok 'curfew on the night summer time ends: 20:00Z to 05:00Z' "
 	rm -f \"\$THADS_DB\"* && thads-import -q persons.csv &&
 	thads-geofence zones import zones.wkt &&
-	thads-geofence zones assign P2 paris && thads-geofence zones assign P3 paris &&
+	thads-geofence zones assign P2 paris --from 2000-01-01 && thads-geofence zones assign P3 paris --from 2000-01-01 &&
 	thads-geofence check night.csv >/dev/null &&
 	thads-geofence --tz UTC events P2 --no-header > got &&
 	echo 'P2${tab}paris${tab}curfew${tab}2024-10-26T20:00:00+00:00${tab}2024-10-27T05:00:00+00:00${tab}2024-10-26T20:10:00+00:00${tab}1062.0${tab}54${tab}1.00${tab}false' > want &&

@@ -151,7 +151,7 @@ expect_ok 'an archive whose checksum file does not match is refused' '
 
 expect_ok 'a pipe is followed: events reach the database while it is open' '
 	mkfifo fifo &&
-	printf "person,zone\nHS-1,home\n" >a.csv &&
+	printf "person,zone,from\nHS-1,home,2000-01-01\n" >a.csv &&
 	printf "home\tPOINT(105.852 21.0285)\tradius=100\n" >home.wkt &&
 	thads-geofence zones import home.wkt && thads-geofence zones assign a.csv &&
 	{ thads-geofence check --reorder 0 - <fifo >follow.out 2>follow.err & } &&

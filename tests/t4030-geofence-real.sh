@@ -46,7 +46,7 @@ printf 'korita\tPOLYGON((14.000 45.450, 14.025 45.450, 14.025 45.470, 14.000 45.
 
 expect_ok 'korita: 513 fixes, 358 points without a time skipped' '
 	thads-geofence zones import korita.wkt &&
-	thads-geofence zones assign HIKER korita &&
+	thads-geofence zones assign HIKER korita --from 2000-01-01 &&
 	thads-geofence -v check --id HIKER "$G/gpxpy_korita_4_segments.gpx" \
 	    >/dev/null 2>err &&
 	grep -q "513 fixes read, 513 stored,.* 358 skipped" err &&
@@ -73,7 +73,7 @@ expect_ok 'korita: the events worked out by hand' "
 expect_ok 'empty segment: 9 fixes, 17:26:26Z to 17:27:42Z' '
 	printf "cafe\tPOINT(6.0826 50.7776)\tkind=exclusion\tradius=20\n" >cafe.wkt &&
 	thads-geofence zones import cafe.wkt &&
-	thads-geofence zones assign WALKER cafe &&
+	thads-geofence zones assign WALKER cafe --from 2000-01-01 &&
 	thads-geofence -v check --id WALKER "$G/gpxpy_empty_segment.gpx" \
 	    >/dev/null 2>err &&
 	grep -q "9 fixes read, 9 stored,.* 0 skipped" err &&
@@ -98,7 +98,7 @@ if [ -r "$NMEA" ]; then
 	expect_ok 'NMEA: 500 fixes, dated back from the ZDA over midnight' '
 		printf "start\tPOINT(17.1746166667 50.2246)\tradius=100\n" >start.wkt &&
 		thads-geofence zones import start.wkt &&
-		thads-geofence zones assign DRIVER start &&
+		thads-geofence zones assign DRIVER start --from 2000-01-01 &&
 		thads-geofence -v check --id DRIVER "$NMEA" >/dev/null 2>err &&
 		grep -q "500 fixes read, 500 stored,.* 0 skipped" err &&
 		[ "$(fixes DRIVER)" = "500|2019-03-08T23:56:00Z|2019-03-09T00:04:19Z" ]'
@@ -123,8 +123,8 @@ fi
 
 expect_ok 'Paris: zones, and the same walk bound to Louvre (A) and to Bourse (B)' '
 	thads-geofence zones import "$G/zone_paris_arrondissements.geojson" &&
-	thads-geofence zones assign A Louvre &&
-	thads-geofence zones assign B Bourse &&
+	thads-geofence zones assign A Louvre --from 2000-01-01 &&
+	thads-geofence zones assign B Bourse --from 2000-01-01 &&
 	{ echo id,time,lat,lon,accuracy
 	  for who in A B; do
 		t=1714525200

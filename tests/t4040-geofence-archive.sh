@@ -26,7 +26,7 @@ q() {
 
 expect_ok 'set up: a person, a ward, two days of fixes' '
 	thads-import -q persons.csv && thads-geofence zones import ward.wkt &&
-	thads-geofence zones assign HS-1 ward &&
+	thads-geofence zones assign HS-1 ward --from 2000-01-01 &&
 	thads-geofence check track.csv >/dev/null &&
 	[ "$(q "SELECT count(*) FROM geo_fix")" = 120 ] &&
 	thads-geofence events --no-header >events.before &&

@@ -21,7 +21,7 @@ daily() {
 mkdir -p "$S/incoming" "$S/tracks/HS-2"
 printf 'person.id\nHS-1\nHS-2\nHS-3\n' > "$S/incoming/persons.csv"
 printf 'ward\tPOLYGON((105.80 21.00, 105.81 21.00, 105.81 21.01, 105.80 21.01, 105.80 21.00))\n' > ward.wkt
-printf 'person,zone\nHS-1,ward\nHS-2,ward\nHS-3,ward\n' > assign.csv
+printf 'person,zone,from\nHS-1,ward,2000-01-01\nHS-2,ward,2000-01-01\nHS-3,ward,2000-01-01\n' > assign.csv
 
 # HS-1 leaves the ward for 10 min (CSV); HS-2 walks inside it (GPX);
 # HS-3 has one old fix and nothing since: its signal is lost.
