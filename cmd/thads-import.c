@@ -191,15 +191,16 @@ applied(const struct thads_import *im, const struct thads_rec *r, void *p)
 		v[2] = key;
 		v[3] = r->file;
 		v[4] = line;
-		if (thads_out_row(c->out, v, &err) != 0 && errno == EPIPE) {
+		if (thads_out_row(c->out, v, &err) == THADS_EPIPE) {
 			/*
 			 * The reader went away (| head): a dry run has
-			 * nothing to save, so stop quietly; _exit, since
-			 * nothing at exit has anything left to do.
+			 * nothing to save, so stop quietly with the status
+			 * of a broken pipe; _exit, since nothing at exit
+			 * has anything left to do.
 			 */
 			if (c->scratch[0] != '\0')
 				drop_scratch(c->scratch);
-			_exit(EX_OK);
+			_exit(thads_exit_status(THADS_EPIPE));
 		}
 	}
 }
@@ -385,7 +386,7 @@ main(int argc, char **argv)
 	status = run(db, &c, argc - first, argv + first);
 	if (c.out != NULL && thads_out_close(c.out, &err) != 0) {
 		thads_report(THADS_LOG_ERROR, &err);
-		status = status ? status : EX_IOERR;
+		status = status ? status : thads_exit_status(err.code);
 	}
 	thads_db_close(db);
 	if (c.scratch[0] != '\0')

@@ -103,8 +103,18 @@ date_opt(const char *name, const char *arg, char *dst)
 {
 	int y, m, d;
 
-	if (thads_date_parse(arg, &y, &m, &d) != 0)
-		return thads_error("bad %s '%s' (YYYY-MM-DD)", name, arg);
+	if (thads_date_parse(arg, &y, &m, &d) != 0) {
+		/* Say what is wrong: the year, or the date itself. */
+		if (strlen(arg) == 10 && strspn(arg, "0123456789") == 4 &&
+		    arg[4] == '-' && ((y = (int)strtol(arg, NULL, 10)) <
+		    THADS_YEAR_MIN || y > THADS_YEAR_MAX))
+			return thads_error("bad %s '%s': the year must be "
+			    "from %d to %d", name, arg, THADS_YEAR_MIN,
+			    THADS_YEAR_MAX);
+		return thads_error("bad %s '%s': not a real date "
+		    "(YYYY-MM-DD, %d to %d)", name, arg, THADS_YEAR_MIN,
+		    THADS_YEAR_MAX);
+	}
 	snprintf(dst, 11, "%s", arg);
 	return 0;
 }

@@ -103,7 +103,9 @@ void	thads_cli_usage(const struct thads_tool *tool);
  * Set up a tool's process: program name for messages, the time zone
  * ($THADS_TZ, else Asia/Ho_Chi_Minh, unless TZ is set), a umask that
  * keeps created files private, SIGPIPE ignored so that a closed pipe is
- * a write error and not a silent death.
+ * a write error and not a death in the middle of a transaction: the
+ * output layer reports it as THADS_EPIPE, which thads_report() keeps
+ * quiet about and which exits 141, as a broken pipe would.
  */
 void	thads_cli_init(const char *argv0);
 

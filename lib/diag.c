@@ -130,7 +130,8 @@ thads_report(int lvl, const struct thads_err *err)
 {
 	const char *msg;
 
-	if (level < lvl)
+	/* A reader that went away (| head) is no error to tell. */
+	if (level < lvl || err->code == THADS_EPIPE)
 		return;
 	msg = err->msg[0] ? err->msg : thads_strerror(err->code);
 	emit_msg(err->file, err->line, "%s", msg);

@@ -40,11 +40,13 @@ void	thads_debug(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 /*
  * Print the error recorded in err at level (THADS_LOG_ERROR or
- * THADS_LOG_WARN), with its file and line when it has them.
+ * THADS_LOG_WARN), with its file and line when it has them.  Nothing is
+ * printed for THADS_EPIPE: the reader of the output closed it (as
+ * "| head" does), which stops the tool but is not worth a message.
  */
 void	thads_report(int level, const struct thads_err *err);
 
-/* Print err and exit with the sysexits status of its code. */
+/* Print err and exit with the status of its code (thads_exit_status()). */
 void	thads_die(const struct thads_err *err) __attribute__((noreturn));
 
 #endif /* THADS_DIAG_H */

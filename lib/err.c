@@ -3,6 +3,7 @@
  */
 #include <ctype.h>
 #include <errno.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -57,6 +58,7 @@ static const struct {
 	{ THADS_ESOFTWARE, EX_SOFTWARE, "internal error" },
 	{ THADS_ETOONEW, EX_CONFIG, "database is newer than this program" },
 	{ THADS_ELIB, EX_UNAVAILABLE, "library failure" },
+	{ THADS_EPIPE, 128 + SIGPIPE, "broken pipe" },
 };
 
 const char *

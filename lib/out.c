@@ -3,6 +3,7 @@
  * the documents of several tables; xlsx and html are in out_xlsx.c and
  * out_html.c behind out_doc.h.
  */
+#include <ctype.h>
 #include <errno.h>
 #include <math.h>
 #include <stdint.h>
@@ -253,7 +254,8 @@ neutralise(const struct thads_out *o, size_t i, const char *s)
 /*
  * Errors.  A handle keeps its first error: fail() records it unless
  * there is one already, again() hands it back, and io() turns a write
- * error on the stream into THADS_EIO.
+ * error on the stream into THADS_EIO, or THADS_EPIPE when the reader of
+ * a pipe went away.
  */
 
 static int
@@ -281,6 +283,8 @@ io(struct thads_out *o, struct thads_err *err)
 {
 	if (!ferror(o->fp))
 		return 0;
+	if (errno == EPIPE)
+		return fail(o, err, THADS_EPIPE, strerror(errno));
 	return fail(o, err, THADS_EIO, errno != 0 ? strerror(errno) :
 	    "write error");
 }
@@ -614,18 +618,45 @@ xml_start(struct thads_out *o)
 	return 0;
 }
 
+/*
+ * The English plural of a record element's name, for its table: a
+ * consonant and y become "ies" (community, communities); s, x, z, ch
+ * and sh take "es" (status, statuses); anything else takes "s".  The
+ * names are ASCII (is_xml_name()).  NULL when out of memory.
+ */
+static char *
+plural(const char *name)
+{
+	size_t n = strlen(name), k;
+	const char *end = "s";
+	int last = n > 0 ? tolower((unsigned char)name[n - 1]) : 0;
+	int before = n > 1 ? tolower((unsigned char)name[n - 2]) : 0;
+	char *p;
+
+	if (last == 'y' && before != 0 && strchr("aeiou", before) == NULL) {
+		n--;
+		end = "ies";
+	} else if (last == 's' || last == 'x' || last == 'z' ||
+	    (last == 'h' && (before == 'c' || before == 's')))
+		end = "es";
+	k = strlen(end);
+	if ((p = malloc(n + k + 1)) == NULL)
+		return NULL;
+	memcpy(p, name, n);
+	memcpy(p + n, end, k + 1);
+	return p;
+}
+
 /* A table's element, named after its records, with its metadata. */
 static int
 xml_open(struct thads_out *o, const char *name, const struct thads_table *t)
 {
-	size_t i, n = strlen(name);
+	size_t i;
 	char *root, *c;
 	int rc = 0;
 
-	if ((o->rec = strdup(name)) == NULL || (root = malloc(n + 2)) == NULL)
+	if ((o->rec = strdup(name)) == NULL || (root = plural(name)) == NULL)
 		return THADS_ENOMEM;
-	memcpy(root, name, n);
-	memcpy(root + n, "s", 2);
 	if (o->xw == NULL && (rc = xml_start(o)) != 0) {
 		free(root);
 		return rc;

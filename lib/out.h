@@ -23,8 +23,8 @@
  *	"yes" and false for "0", "false", "no" (any case), otherwise a
  *	string; NULL is null.
  * xml	<?xml version="1.0" encoding="UTF-8"?>, then a root element named
- *	after the record element with an "s" appended ("alert" gives
- *	<alerts>), holding one record element per row with one child
+ *	after the plural of the record element ("alert" gives <alerts>,
+ *	"community" <communities>, "status" <statuses>), holding one record element per row with one child
  *	element per column, named after the column, in column order.  A
  *	missing value has no element.  Values are written as given
  *	(escaped); characters not allowed in XML 1.0 (C0 controls other
@@ -81,7 +81,7 @@
  * html one section, table format one block after a blank line (title
  * and "key: value" lines first), jsonl one run of objects with the
  * metadata appended to each object as string fields, xml one element
- * per table, named after the record element with an "s" appended,
+ * per table, named after the plural of the record element as above,
  * whose attributes are the metadata, inside the document's root
  * element.  csv and tsv stay pure data: they hold one table, and the
  * metadata is left out.
@@ -222,8 +222,10 @@ int	thads_out_next(struct thads_out *o, const struct thads_table *t,
 /*
  * Write one row: vals holds ncols NUL-terminated values, NULL for a
  * missing one; they are copied where kept.  Returns 0, THADS_ENOMEM,
- * THADS_ELIB or THADS_EIO (fp has a write error, e.g. EPIPE or ENOSPC:
- * the caller should stop).  After an error every later call returns the
+ * THADS_ELIB, THADS_EIO (fp has a write error, e.g. ENOSPC: the caller
+ * should stop) or THADS_EPIPE (fp is a pipe whose reader went away, as
+ * "| head" does: the caller should stop, and thads_report() keeps
+ * quiet about it).  After an error every later call returns the
  * same code and detail without writing anything.
  */
 int	thads_out_row(struct thads_out *o, const char *const *vals,

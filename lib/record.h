@@ -151,9 +151,14 @@ void	thads_rec_clear(struct thads_rec *r);
 int	thads_rec_validate(struct thads_rec *r, const char *today,
 	    struct thads_err *err);
 
+/* Years of the dates taken; a date outside them is a typing error. */
+#define THADS_YEAR_MIN	1900
+#define THADS_YEAR_MAX	2100
+
 /*
- * Parse a date written YYYY-MM-DD, checking that the day exists.  Stores
- * year, month and day.  Returns 0 or THADS_EDATA.
+ * Parse a date written YYYY-MM-DD, checking that the day exists and that
+ * the year is from THADS_YEAR_MIN to THADS_YEAR_MAX.  Stores year, month
+ * and day.  Returns 0 or THADS_EDATA.
  */
 int	thads_date_parse(const char *s, int *y, int *m, int *d);
 

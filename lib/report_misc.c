@@ -467,7 +467,7 @@ rpt_reductions(struct rctx *c)
 	size_t k;
 
 	memset(&rd, 0, sizeof(rd));
-	rtab_init(&t, "reductions", c->r->title);
+	rtab_init(&t, "reduction", c->r->title);
 	red_columns(c, &t);
 	rpt_meta(c, &t);
 	if (rpt_periods_init(&rd.per, c->from, c->to, c->o->every) != 0 ||
@@ -1060,7 +1060,7 @@ rpt_events(struct rctx *c)
 		return thads_seterr(c->err, THADS_ECONFIG, NULL, 0,
 		    "events: the database has no camera events (vid_event) "
 		    "nor monitoring events (geo_event) yet");
-	rtab_init(&t, "events", c->r->title);
+	rtab_init(&t, "event", c->r->title);
 	rtab_col(&t, "source", THADS_COL_TEXT, R_DIM);
 	rtab_col(&t, "kind", THADS_COL_TEXT, R_DIM);
 	rtab_col(&t, "place", THADS_COL_TEXT, R_DIM);

@@ -28,7 +28,8 @@ enum thads_code {
 	THADS_ECONFIG = -9,	/* bad configuration or mapping */
 	THADS_ESOFTWARE = -10,	/* internal error: a bug */
 	THADS_ETOONEW = -11,	/* database written by a newer THADS */
-	THADS_ELIB = -12	/* a library we depend on failed */
+	THADS_ELIB = -12,	/* a library we depend on failed */
+	THADS_EPIPE = -13	/* the reader of the output went away */
 };
 
 struct thads_err {
@@ -53,7 +54,12 @@ void	thads_clearerr(struct thads_err *err);
 /* A static English text for a THADS_E* code. */
 const char *thads_strerror(int code);
 
-/* The sysexits.h status that a tool exits with for a THADS_E* code. */
+/*
+ * The sysexits.h status that a tool exits with for a THADS_E* code.
+ * THADS_EPIPE is the exception: 141 (128 + SIGPIPE), the status a shell
+ * shows for a program that a broken pipe killed, so that a pipeline
+ * such as "| head" sees what it sees from any other filter.
+ */
 int	thads_exit_status(int code);
 
 /*

@@ -16,8 +16,8 @@
 #include "record.h"
 
 /* Dates outside these years are taken for typing errors. */
-#define YEAR_MIN 1900
-#define YEAR_MAX 2100
+#define YEAR_MIN THADS_YEAR_MIN
+#define YEAR_MAX THADS_YEAR_MAX
 
 int
 thads_date_mdays(int y, int m)
@@ -151,13 +151,60 @@ type_reason(enum thads_ftype t)
 	case THADS_T_DATETIME:
 		return "not a real date and time (YYYY-MM-DD[ HH:MM[:SS]], "
 		    "1900 to 2100)";
-	case THADS_T_INT:
-		return "not a whole number in range";
-	case THADS_T_ENUM:
-		return "not one of the allowed values";
 	default:
-		return "too long, not UTF-8, or holds control characters";
+		return "not valid";
 	}
+}
+
+/*
+ * Why s, refused as a value of field f, is refused: the range of a
+ * number, the words of an enumeration, and for text the one check it
+ * failed (UTF-8 first, then control characters, then the length).  One
+ * line, into buf.
+ */
+static void
+why_bad(enum thads_fid f, const char *s, char *buf, size_t size)
+{
+	const struct thads_field *fd = thads_field(f);
+	const unsigned char *p;
+	size_t i, n = strlen(s), len;
+
+	switch (fd->type) {
+	case THADS_T_INT:
+		snprintf(buf, size, "not a whole number from 0 to %ld",
+		    fd->max);
+		return;
+	case THADS_T_ENUM:
+		len = (size_t)snprintf(buf, size, "not one of");
+		for (i = 0; fd->values[i] != NULL && len < size; i++)
+			len += (size_t)snprintf(buf + len, size - len, "%s%s",
+			    i ? ", " : " ", fd->values[i]);
+		return;
+	case THADS_T_CODE:
+		if ((long)n > fd->max) {
+			snprintf(buf, size, "longer than %ld characters",
+			    fd->max);
+			return;
+		}
+		break;
+	case THADS_T_TEXT:
+	case THADS_T_LIST:
+		if (u8_check((const uint8_t *)s, n) != NULL) {
+			snprintf(buf, size, "not valid UTF-8");
+			return;
+		}
+		for (p = (const unsigned char *)s; *p; p++)
+			if (*p < 0x20 || *p == 0x7f) {
+				snprintf(buf, size, "holding a control "
+				    "character (byte 0x%02X)", *p);
+				return;
+			}
+		snprintf(buf, size, "longer than %ld bytes", fd->max * 4);
+		return;
+	default:
+		break;
+	}
+	snprintf(buf, size, "%s", type_reason(fd->type));
 }
 
 /* Rewrite a HH:MM date-time to HH:MM:SS in place of the old value. */
@@ -365,6 +412,7 @@ int
 thads_rec_validate(struct thads_rec *r, const char *today,
     struct thads_err *err)
 {
+	char why[300];
 	int f, rc;
 
 	thads_clearerr(err);
@@ -373,10 +421,12 @@ thads_rec_validate(struct thads_rec *r, const char *today,
 			continue;
 		if ((rc = check_value(r, f)) == THADS_ENOMEM)
 			return rc;
-		if (rc != 0)
+		if (rc != 0) {
+			why_bad(f, r->v[f], why, sizeof(why));
 			return thads_seterr(err, THADS_EDATA, r->file, r->line,
 			    "%s: '%.60s' is %s", thads_field(f)->name, r->v[f],
-			    type_reason(thads_field(f)->type));
+			    why);
+		}
 	}
 	if (check_person(r, today, err))
 		return THADS_EDATA;

@@ -104,7 +104,7 @@ thads-import: 1 bad row: nothing was loaded
 EOF
 
 refused 'status not in the list (Vietnamese words): exit 65, nothing loaded' 65 bad-enum.csv <<\EOF
-thads-import: bad-enum.csv:2: episode.status: 'đang chấp hành' is not one of the allowed values
+thads-import: bad-enum.csv:2: episode.status: 'đang chấp hành' is not one of temporary_custody, pretrial_detention, serving, awaiting_execution, suspended_sentence, non_custodial_reform, conditional_release, residence_ban, probation
 thads-import: 1 bad row: nothing was loaded
 EOF
 
@@ -168,7 +168,7 @@ EOF
 
 refused 'several bad rows: every one reported, exit 65, nothing loaded' 65 bad-several.csv <<\EOF
 thads-import: bad-several.csv:2: person.birth_date: '1985-02-30' is not a real date (YYYY-MM-DD, 1900 to 2100)
-thads-import: bad-several.csv:4: person.sex: 'nữ' is not one of the allowed values
+thads-import: bad-several.csv:4: person.sex: 'nữ' is not one of male, female, unknown
 thads-import: bad-several.csv:5: episode.released: before episode.admitted
 thads-import: bad-several.csv:6: row has 7 fields, header has 8
 thads-import: 4 bad rows: nothing was loaded
@@ -176,7 +176,7 @@ EOF
 
 cat >several.err <<\EOF
 thads-import: bad-several.csv:2: person.birth_date: '1985-02-30' is not a real date (YYYY-MM-DD, 1900 to 2100)
-thads-import: bad-several.csv:4: person.sex: 'nữ' is not one of the allowed values
+thads-import: bad-several.csv:4: person.sex: 'nữ' is not one of male, female, unknown
 thads-import: bad-several.csv:5: episode.released: before episode.admitted
 thads-import: bad-several.csv:6: row has 7 fields, header has 8
 EOF
@@ -185,7 +185,7 @@ EOF
 cat >several.rejects <<\EOF
 person.id,person.name,person.birth_date,person.sex,episode.facility,episode.status,episode.admitted,episode.released,reason
 HS-2025-0501,Võ Thị Sáu,1985-02-30,female,TG-HOALO,serving,2024-01-01,,"person.birth_date: '1985-02-30' is not a real date (YYYY-MM-DD, 1900 to 2100)"
-HS-2025-0503,Hồ Xuân Hương,1980-01-01,nữ,TG-HOALO,serving,2024-01-01,,person.sex: 'nữ' is not one of the allowed values
+HS-2025-0503,Hồ Xuân Hương,1980-01-01,nữ,TG-HOALO,serving,2024-01-01,,"person.sex: 'nữ' is not one of male, female, unknown"
 HS-2025-0504,Ngô Quyền,1980-01-01,male,TG-HOALO,serving,2024-05-01,2024-04-01,episode.released: before episode.admitted
 HS-2025-0505,Triệu Thị Trinh,1980-01-01,female,TG-HOALO,serving,2024-01-01,,"row has 7 fields, header has 8"
 EOF

@@ -821,11 +821,12 @@ codes(void **state)
 		{ THADS_ESOFTWARE, EX_SOFTWARE },
 		{ THADS_ETOONEW, EX_CONFIG },
 		{ THADS_ELIB, EX_UNAVAILABLE },
+		{ THADS_EPIPE, 141 },	/* 128 + SIGPIPE, as a shell shows */
 	};
 	size_t i, j, n = sizeof(want) / sizeof(want[0]);
 
 	(void)state;
-	assert_int_equal(n, 13);
+	assert_int_equal(n, 14);
 	for (i = 0; i < n; i++) {
 		assert_int_equal(want[i].code, -(int)i);
 		assert_int_equal(thads_exit_status(want[i].code),
@@ -841,9 +842,9 @@ codes(void **state)
 	assert_int_equal(EX_DATAERR, 65);
 	assert_int_equal(EX_NOINPUT, 66);
 	assert_int_equal(EX_TEMPFAIL, 75);
-	assert_int_equal(thads_exit_status(-13), EX_SOFTWARE);
+	assert_int_equal(thads_exit_status(-14), EX_SOFTWARE);
 	assert_int_equal(thads_exit_status(1), EX_SOFTWARE);
-	assert_string_equal(thads_strerror(-13), "unknown error");
+	assert_string_equal(thads_strerror(-14), "unknown error");
 	assert_string_equal(thads_strerror(42), "unknown error");
 	assert_string_equal(thads_strerror(THADS_OK), "success");
 	assert_string_equal(thads_strerror(THADS_EBUSY), "database busy");

@@ -1488,7 +1488,7 @@ static const char two_rejects[] = "person.id,person.birth_date,reason\n"
     "R1,1990-02-30,\"person.birth_date: '1990-02-30' is not a real date "
     "(YYYY-MM-DD, 1900 to 2100)\"\n"
     "person.id,person.sex,reason\n"
-    "R2,alien,person.sex: 'alien' is not one of the allowed values\n";
+    "R2,alien,\"person.sex: 'alien' is not one of male, female, unknown\"\n";
 
 /* Load one.csv then two.csv with rejects, passing each name through
  * path (a buffer of 512 bytes); return the rejects file. */

@@ -3,9 +3,11 @@
  */
 #include "unit.h"
 
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <jansson.h>
 #include <libxml/parser.h>
@@ -530,6 +532,61 @@ write_error_sticky(void **state)
 	fclose(fp);
 }
 
+/* The table element is the English plural of the record element. */
+static void
+xml_plural(void **state)
+{
+	static const char *const names[][2] = {
+		{ "person", "persons" }, { "community", "communities" },
+		{ "day", "days" }, { "status", "statuses" },
+		{ "box", "boxes" }, { "match", "matches" },
+		{ "flash", "flashes" }, { "month", "months" },
+		{ "y", "ys" }, { "Facility", "Facilities" },
+	};
+	char *out, want[64];
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+		out = render(THADS_FMT_XML, names[i][0], cols, NCOLS, rows, 1,
+		    0, NULL);
+		snprintf(want, sizeof(want), "\n<%s>\n  <%s>\n", names[i][1],
+		    names[i][0]);
+		if (strstr(out, want) == NULL)
+			fail_msg("%s: want %s in:\n%s", names[i][0], want, out);
+		free(out);
+	}
+}
+
+/*
+ * A pipe whose reader went away (| head) is THADS_EPIPE, not THADS_EIO,
+ * in every format, so that the tools can stop without a message.
+ * SIGPIPE is ignored here as thads_cli_init() ignores it in the tools.
+ */
+static void
+write_broken_pipe(void **state)
+{
+	struct thads_out *o;
+	struct thads_err err;
+	enum thads_fmt f;
+	FILE *fp;
+	int p[2];
+
+	(void)state;
+	signal(SIGPIPE, SIG_IGN);
+	for (f = THADS_FMT_TABLE; f <= THADS_FMT_XML; f++) {
+		assert_int_equal(pipe(p), 0);
+		close(p[0]);
+		assert_non_null(fp = fdopen(p[1], "w"));
+		assert_int_equal(thads_out_open(fp, f, NULL, cols, NCOLS, 0,
+		    &o, &err), 0);
+		(void)thads_out_row(o, rows, &err);
+		assert_int_equal(thads_out_close(o, &err), THADS_EPIPE);
+		assert_int_equal(err.code, THADS_EPIPE);
+		fclose(fp);
+	}
+}
+
 int
 main(void)
 {
@@ -550,6 +607,8 @@ main(void)
 		cmocka_unit_test(table_many),
 		cmocka_unit_test(write_error),
 		cmocka_unit_test(write_error_sticky),
+		cmocka_unit_test(write_broken_pipe),
+		cmocka_unit_test(xml_plural),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
