@@ -47,6 +47,11 @@ expect_ok 'the job logs "thads-daily: DATE TIME: ..." lines on stderr' '
 	grep -Eq "^thads-daily: [0-9]{4}-[0-9]{2}-[0-9]{2} [0-9:]{8}: imported good-dossiers.csv: " err &&
 	! grep -v "^thads-daily: " err'
 
+expect_ok 'the "imported" line is one message: the summary, no second prefix, no trailing space' '
+	grep -Eqx "thads-daily: [0-9-]{10} [0-9:]{8}: imported good-dossiers.csv: \
+2 read, 2 inserted, 0 updated, 0 unchanged, 0 rejected; [0-9.]+ s, [0-9]+ rows/s" err &&
+	! grep -q " $" err && ! grep -q ": thads-import: " err'
+
 # --- a bad file next to a good one -------------------------------------
 
 mkdir -p s2/incoming
@@ -183,5 +188,49 @@ expect_ok 'a busy database leaves the file in incoming/ and exits 1' '
 	THADS_BUSY_TIMEOUT=100 sh "$DAILY" -s s10 -d s10.db 2>err; st=$?; wait;
 	[ $st -eq 1 ] && [ -f s10/incoming/p.csv ] &&
 	grep -q "left in incoming/" err'
+
+# --- names and formats the job does not take -----------------------------
+
+expect_ok 'files of other formats stay in incoming/, one log line each; the rest is imported' '
+	mkdir -p s11/incoming/nyc-doc-daily &&
+	cp "$TESTDATA/import/good-persons.csv" s11/incoming/p.csv &&
+	echo "call the registry" >s11/incoming/notes.txt &&
+	echo "1,2" >s11/incoming/README &&
+	echo "x" >s11/incoming/nyc-doc-daily/notes.txt &&
+	sh "$DAILY" -s s11 -m "$MAPS" -d s11.db 2>err &&
+	[ -f s11/incoming/notes.txt ] && [ -f s11/incoming/README ] &&
+	[ -f s11/incoming/nyc-doc-daily/notes.txt ] &&
+	[ ! -e s11/incoming/p.csv ] &&
+	[ "$(ls s11/done | grep -c "\.log$")" -eq 1 ] &&
+	[ -z "$(ls -A s11/failed)" ] &&
+	[ "$(grep -c "left incoming/notes.txt where it is: not .csv, .tsv or .xml (optionally .zst)$" err)" -eq 1 ] &&
+	[ "$(grep -c "left incoming/README where it is: " err)" -eq 1 ] &&
+	[ "$(grep -c "left incoming/nyc-doc-daily/notes.txt where it is: " err)" -eq 1 ] &&
+	grep -q "import step: 1 files" err'
+
+expect_ok 'upper case and .zst names are taken (.CSV, .csv.zst)' '
+	mkdir -p s12/incoming &&
+	cp "$TESTDATA/import/good-persons.csv" s12/incoming/P.CSV &&
+	zstd -q "$TESTDATA/import/good-persons.csv" -o s12/incoming/q.csv.zst &&
+	sh "$DAILY" -s s12 -d s12.db 2>err &&
+	[ -z "$(ls -A s12/incoming)" ] &&
+	[ "$(ls s12/done | grep -c "\.log$")" -eq 2 ] && ! grep -q "left " err'
+
+expect_ok 'a newline in a file name is shown as ?: every log line starts with the prefix' '
+	mkdir -p s13/incoming &&
+	cp "$TESTDATA/import/good-persons.csv" "s13/incoming/a
+b.csv" &&
+	sh "$DAILY" -s s13 -d s13.db 2>err &&
+	! grep -v "^thads-daily: " err &&
+	grep -q "imported a?b.csv: " err'
+
+expect_fail 73 'a state directory that cannot be made exits 73' '
+	sh "$DAILY" -s /proc/nope -d s14.db >out 2>err'
+
+expect_ok 'a state directory that cannot be made: one message of the job, nothing else' '
+	sh "$DAILY" -s /proc/nope -d s14.db >out 2>err;
+	[ ! -s out ] && [ "$(wc -l <err)" -eq 1 ] &&
+	grep -Eqx "thads-daily: [0-9-]{10} [0-9:]{8}: cannot create /proc/nope: \
+No such file or directory; check the state directory \(-s\)" err'
 
 test_done
