@@ -328,7 +328,8 @@ emit(struct ctx *x, int rule, int sev, int date, const char *fmt, ...)
 	a->rule = (short)rule;
 	a->sev = (short)sev;
 	a->date = date;
-	a->days_left = date - x->as_of;
+	/* An alert without a date (its reason) has no days left either. */
+	a->days_left = date == THADS_NODAY ? 0 : date - x->as_of;
 	a->row = x->d->row;
 	a->person = x->kept;
 	if ((a->reason = keep(o, reason, (size_t)n < sizeof(reason) ?

@@ -79,7 +79,8 @@ int	thads_alert_conf_load(struct thads_alert_conf *c, const char *path,
  */
 struct thads_alert {
 	int	 date;		/* the day the alert concerns */
-	int	 days_left;	/* date - as-of, negative when overdue */
+	int	 days_left;	/* date - as-of, negative when overdue; 0
+				   when date is THADS_NODAY */
 	short	 sev;
 	short	 rule;
 	long long row;		/* the person's row id, for the order */

@@ -227,6 +227,8 @@ write_alerts(const struct thads_alert_opts *o, const struct thads_alerts *al,
 		if (!keep[i])
 			continue;
 		snprintf(left, sizeof(left), "%d", al->a[i].days_left);
+		if (al->a[i].date == THADS_NODAY)
+			left[0] = '\0';
 		thads_alert_key(&al->a[i], key, sizeof(key));
 		v[0] = thads_sev_name(al->a[i].sev);
 		v[1] = key;

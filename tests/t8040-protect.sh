@@ -125,6 +125,9 @@ expect_ok 'thads-alert ack records them (--by is the actor)' '
 	[ -n "$key" ] &&
 	step thads-alert officer-4 thads-alert -q -d a.db ack "$key" \
 	    --by officer-4 --reason seen'
+expect_ok 'an undated alert has no days left (not 2^31 - today)' '
+	thads-alert -d a.db -f tsv --no-header | grep ":-:" >undated &&
+	[ -s undated ] && [ -z "$(cut -f6 undated | sort -u)" ]'
 expect_ok 'an undated alert (its date is what is missing) can be acked' '
 	key=$(thads-alert -d a.db -f csv --no-header | cut -d, -f2 |
 	    grep -m 1 ":-:") && [ -n "$key" ] &&
