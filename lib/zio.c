@@ -446,8 +446,8 @@ writeall(struct thads_wr *w, const unsigned char *p, size_t len,
 		if (n == -1 && errno == EINTR)
 			continue;
 		if (n == -1)
-			return wfail(w, THADS_EIO, err, "cannot write",
-			    strerror(errno));
+			return wfail(w, errno == EPIPE ? THADS_EPIPE :
+			    THADS_EIO, err, "cannot write", strerror(errno));
 		p += n;
 		len -= (size_t)n;
 	}

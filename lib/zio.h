@@ -121,8 +121,9 @@ int	thads_wr_open(const char *path, int flags, struct thads_wr **out,
 /*
  * Write len bytes from buf.  Data is buffered; a write error may show
  * here or only at thads_wr_close().  Returns 0, THADS_EIO (write(2)
- * failed, e.g. ENOSPC or EPIPE: strerror text with the file name) or
- * THADS_ELIB (libzstd failed).  After an error every later call
+ * failed, e.g. ENOSPC: strerror text with the file name), THADS_EPIPE
+ * (a pipe whose reader went away, which thads_report() does not print)
+ * or THADS_ELIB (libzstd failed).  After an error every later call
  * returns the same code and message.
  */
 int	thads_wr_write(struct thads_wr *w, const void *buf, size_t len,

@@ -47,6 +47,9 @@ expect_ok 'thads-import --dry-run | (reader gone): exit 141, no message' "
 	    '$TESTDATA/report/dossier.csv' &&
 	quiet && [ ! -e dry.db ]"
 
+expect_ok 'thads-record export | (reader gone): exit 141, no message' '
+	broken thads-record export --all && quiet'
+
 expect_ok 'a full disk is still an error with a message: exit 74' '
 	thads-report --as-of 2024-06-30 -f csv population >/dev/full 2>err;
 	[ $? -eq 74 ] &&

@@ -10,6 +10,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <ftw.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -633,6 +634,34 @@ test_write_enospc(void **state)
 	assert_non_null(strstr(err.msg, strerror(ENOSPC)));
 }
 
+/* A pipe whose reader went away is THADS_EPIPE on "-", not THADS_EIO,
+ * so that a tool stops quietly (SIGPIPE ignored, as the tools do). */
+static void
+test_write_epipe(void **state)
+{
+	char big[100000];
+	struct thads_err err;
+	struct thads_wr *w;
+	int p[2], saved;
+
+	(void)state;
+	signal(SIGPIPE, SIG_IGN);
+	memset(big, 'x', sizeof(big));
+	assert_int_equal(pipe(p), 0);
+	close(p[0]);
+	saved = dup(1);
+	assert_int_equal(dup2(p[1], 1), 1);
+	close(p[1]);
+	assert_int_equal(thads_wr_open("-", 0, &w, &err), 0);
+	assert_int_equal(thads_wr_write(w, big, sizeof(big), &err),
+	    THADS_EPIPE);
+	thads_clearerr(&err);
+	assert_int_equal(thads_wr_close(w, &err), THADS_EPIPE);
+	assert_int_equal(err.code, THADS_EPIPE);
+	assert_int_equal(dup2(saved, 1), 1);
+	close(saved);
+}
+
 /* zio-2.7: "-" writes to standard output and leaves it open. */
 static void
 test_write_stdout(void **state)
@@ -697,6 +726,7 @@ main(void)
 		cmocka_unit_test(test_write_exists),
 		cmocka_unit_test(test_write_nofollow),
 		cmocka_unit_test(test_write_enospc),
+		cmocka_unit_test(test_write_epipe),
 		cmocka_unit_test(test_write_stdout),
 		cmocka_unit_test(test_write_usage),
 	};
