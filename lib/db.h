@@ -79,7 +79,13 @@ int	thads_db_exec(struct thads_db *db, const char *sql,
 int	thads_db_prepare(struct thads_db *db, const char *sql,
 	    sqlite3_stmt **st, struct thads_err *err);
 
-/* Turn the SQLite result code rc into a THADS error, filling err. */
+/*
+ * Turn the SQLite result code rc into a THADS error, filling err:
+ * THADS_EBUSY (locked), THADS_EDATA (damaged file), THADS_EIO (a full
+ * disk, a file size limit, an I/O error), THADS_ECANTCREAT (a read-only
+ * database or directory), else THADS_EDB.  The other functions of this
+ * header that say they return THADS_EDB may return these as well.
+ */
 int	thads_db_fail(struct thads_db *db, int rc, struct thads_err *err);
 
 /*

@@ -321,12 +321,13 @@ read_only(void **state)
 
 	db = open_ok(tpath("ro.db"), THADS_DB_RDONLY);
 	assert_int_equal(qint(db, "SELECT count(*) FROM facility"), 1);
+	/* Cannot write: 73, as for any file that cannot be written. */
 	assert_int_equal(thads_db_exec(db, "INSERT INTO facility (code,"
 	    " created_at, updated_at) VALUES ('HN02', 'x', 'x')", &err),
-	    THADS_EDB);
+	    THADS_ECANTCREAT);
 	assert_non_null(strstr(err.msg, "readonly"));
 	assert_int_equal(thads_db_audit(db, "insert", "facility", 1, "HN02",
-	    NULL, "{}", NULL, &err), THADS_EDB);
+	    NULL, "{}", NULL, &err), THADS_ECANTCREAT);
 	assert_int_equal(qint(db, "SELECT count(*) FROM facility"), 1);
 	assert_int_equal(qint(db, "SELECT count(*) FROM audit"), 0);
 	thads_db_close(db);
@@ -512,8 +513,10 @@ errors(void **state)
 	/* A damaged file is bad input data, not a fault of the program. */
 	assert_int_equal(thads_db_fail(db, SQLITE_CORRUPT, &err), THADS_EDATA);
 	assert_int_equal(thads_db_fail(db, SQLITE_NOTADB, &err), THADS_EDATA);
-	assert_int_equal(thads_db_fail(db, SQLITE_FULL, &err), THADS_EDB);
-	assert_int_equal(thads_db_fail(NULL, SQLITE_IOERR, &err), THADS_EDB);
+	/* A full disk and an I/O error are write errors (74). */
+	assert_int_equal(thads_db_fail(db, SQLITE_FULL, &err), THADS_EIO);
+	assert_non_null(strstr(err.msg, "cannot write the database"));
+	assert_int_equal(thads_db_fail(NULL, SQLITE_IOERR, &err), THADS_EIO);
 	assert_non_null(strstr(err.msg, sqlite3_errstr(SQLITE_IOERR)));
 	assert_string_equal(err.file, "");
 	thads_db_close(db);
