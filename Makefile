@@ -146,7 +146,7 @@ $(BUILD)/tests/%: tests/unit/%.c tests/unit/unit.h $(LIB_A) $(LIB_HDR)
 
 units: $(UNITS)
 
-$(BUILD)/fuzz/%: tests/fuzz/%.c tests/fuzz/fuzz.h $(LIB_A) $(LIB_HDR)
+$(BUILD)/fuzz/%: tests/fuzz/%.c $(wildcard tests/fuzz/*.h) $(LIB_A) $(LIB_HDR)
 	@mkdir -p $(@D)
 	$(CC) $(CPPFLAGS) $(THADS_CFLAGS) -DFUZZ_SRCDIR='"$(CURDIR)"' \
 	    $(CFLAGS) -fsanitize=fuzzer -o $@ $< $(LIB_A) \

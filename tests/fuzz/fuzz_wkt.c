@@ -1,44 +1,11 @@
 /*
- * fuzz_wkt: zone files in WKT, one zone a line (geozone.c), each
- * zone then compiled through GEOS and a point located against it.
+ * fuzz_wkt: zone files in WKT, one zone a line (geozone.c), each zone
+ * then compiled through GEOS and a point located against it.
  */
-#include <math.h>
-
-#include "fuzz.h"
-
-#include "geozone.h"
+#include "fuzz_zones.h"
 
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	static struct thads_geo *geo;
-	struct thads_zdef dflt = { 0 }, *defs;
-	struct thads_zone *z;
-	struct thads_zloc loc;
-	struct thads_err err;
-	size_t i, n;
-	char *text;
-	int rc;
-
-	if (geo == NULL && thads_geo_new(&geo, &err) != 0)
-		abort();
-	/* The tool hands the parser the file with a NUL after it. */
-	if ((text = malloc(size + 1)) == NULL)
-		abort();
-	memcpy(text, data, size);
-	text[size] = '\0';
-	dflt.kind = THADS_ZONE_EXCLUSION;
-	rc = thads_zdefs_read(geo, "wkt", text, size, "fuzz", &dflt,
-	    NULL, &defs, &n, &err);
-	free(text);
-	if (rc != 0)
-		return 0;
-	for (i = 0; i < n; i++) {
-		if (thads_zone_compile(geo, &defs[i], &z, &err) != 0)
-			continue;
-		thads_zone_locate(geo, z, 2.35, 48.85, INFINITY, &loc);
-		thads_zone_free(geo, z);
-	}
-	thads_zdefs_free(defs, n);
-	return 0;
+	return fuzz_zones("wkt", data, size);
 }
