@@ -222,14 +222,15 @@ is_date(const char *s)
 
 /*
  * An output column name from a result column: letters, digits, '_',
- * '-' and '.' kept, anything else '_', "c" put before a name that does
- * not start with a letter or '_', so that every format (xml too) takes
- * it; "_2", "_3"... make it unique.
+ * '-' and '.' kept, each run of anything else one '_' and none at the
+ * end ("count(*)" is "count", "avg(x + 1)" "avg_x_1"), "c" put before a
+ * name that does not start with a letter or '_', so that every format
+ * (xml too) takes it; "_2", "_3"... make it unique.
  */
 static void
 col_name(const struct rtab *t, const char *from, char *buf, size_t size)
 {
-	char base[100], *p;
+	char base[100], *p, *q;
 	size_t j;
 	int k = 1, dup;
 
@@ -238,11 +239,19 @@ col_name(const struct rtab *t, const char *from, char *buf, size_t size)
 	/* A name must start with a letter or '_': "1" becomes "c1". */
 	snprintf(base, sizeof(base), "%s%s", (*from >= 'a' && *from <= 'z') ||
 	    (*from >= 'A' && *from <= 'Z') || *from == '_' ? "" : "c", from);
-	for (p = base; *p != '\0'; p++)
-		if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
+	for (p = q = base; *p != '\0'; p++) {
+		if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
 		    (*p >= '0' && *p <= '9') || *p == '_' || *p == '-' ||
-		    *p == '.'))
-			*p = '_';
+		    *p == '.')
+			*q++ = *p;
+		else if (q > base && q[-1] != '_')
+			*q++ = '_';
+	}
+	while (q > base + 1 && q[-1] == '_')
+		q--;
+	*q = '\0';
+	if (base[0] == '\0' || strcmp(base, "_") == 0)
+		snprintf(base, sizeof(base), "column");
 	snprintf(buf, size, "%s", base);
 	do {
 		dup = 0;

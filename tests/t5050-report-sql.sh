@@ -22,8 +22,10 @@ expect_ok 'types from the first row: numbers are numbers in jsonl' "
 	    '2024-01-31' AS d\" >j.out &&
 	grep -q '^{\"a\":1,\"b\":2.5,\"c\":\"x\",\"d\":\"2024-01-31\",\"report\":\"sql\"' j.out"
 expect_ok 'names every format takes, made unique' "
-	sql 'SELECT 1, 1, count(*) FROM person' | tr -d '\r' | head -1 >n.out &&
-	echo 'c1,c1_2,count___' >n.expected && test_cmp n.expected n.out"
+	sql 'SELECT 1, 1, count(*), avg(id + 1), count(*) FROM person' |
+	tr -d '\r' | head -1 >n.out &&
+	echo 'c1,c1_2,count,avg_id_1,count_2' >n.expected &&
+	test_cmp n.expected n.out"
 expect_ok 'PRAGMA statements that read' "
 	sql 'PRAGMA table_info(person)' | grep -q national_id &&
 	sql 'PRAGMA user_version' | tr -d '\r' | tail -1 | grep -qx '[0-9]*'"
