@@ -13,6 +13,7 @@
 #include "diag.h"
 #include "dossier.h"
 #include "paths.h"
+#include "record.h"
 #include "rules.h"
 #include "zio.h"
 
@@ -87,14 +88,29 @@ static int
 opt(int key, char *arg, void *p)
 {
 	struct ctx *c = p;
-	char *end;
+	int y, m, d;
 
 	switch (key) {
 	case O_ID: c->q.ext_id = arg; break;
 	case O_NATID: c->q.natid = arg; break;
-	case O_BORN: c->q.born = arg; break;
+	case O_BORN:
+		if (strlen(arg) != 10 || thads_date_parse(arg, &y, &m, &d)) {
+			thads_error("bad --born '%s': not a real date "
+			    "(YYYY-MM-DD, %d to %d)", arg, THADS_YEAR_MIN,
+			    THADS_YEAR_MAX);
+			return -1;
+		}
+		c->q.born = arg;
+		break;
 	case O_FACILITY: c->q.facility = arg; break;
-	case O_STATUS: c->q.status = arg; break;
+	case O_STATUS:
+		if ((c->q.status = thads_field_enum(F_EP_STATUS, arg)) ==
+		    NULL) {
+			thads_error("bad --status '%s': not a custody or "
+			    "supervision status (see thads-mapping(5))", arg);
+			return -1;
+		}
+		break;
 	case O_REASON: c->reason = arg; break;
 	case O_PURGE: c->purge = 1; break;
 	case O_ALL: c->all = 1; break;
@@ -102,8 +118,7 @@ opt(int key, char *arg, void *p)
 	case O_FORCE: c->force = 1; break;
 	case 'o': c->output = arg; break;
 	case O_LIMIT:
-		c->q.limit = strtol(arg, &end, 10);
-		if (*arg == '\0' || *end != '\0' || c->q.limit < 1) {
+		if (thads_parse_long(arg, 1, 1000000000L, &c->q.limit) != 0) {
 			thads_error("bad --limit '%s'", arg);
 			return -1;
 		}

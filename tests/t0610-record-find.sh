@@ -74,4 +74,17 @@ expect_ok 'a soft-deleted person is not found' '
 	cp r.db sd.db && sqlite3 sd.db "UPDATE person SET deleted_at = '"'2024-01-01'"' WHERE ext_id = '"'HS-R-0002'"'" &&
 	[ "$(thads-record -d sd.db -f csv --no-header find nguyen van a | cut -d, -f1)" = HS-R-0005 ]'
 
+expect_fail 64 'find --born with a day that does not exist is refused' '
+	thads-record -d r.db find --born 2024-02-30 2>err; st=$?
+	grep -q "bad --born .2024-02-30.: not a real date" err && exit $st'
+expect_fail 64 'find --status with no such status is refused' '
+	thads-record -d r.db find --status nonsense 2>err; st=$?
+	grep -q "bad --status .nonsense." err && exit $st'
+expect_fail 64 'find --limit past a long is refused' '
+	thads-record -d r.db find --limit 99999999999999999999 dang'
+expect_ok 'find --status takes any spelling of a status' '
+	thads-record -d r.db -f csv --no-header find --status SERVING >s1.out &&
+	thads-record -d r.db -f csv --no-header find --status serving >s2.out &&
+	cmp s1.out s2.out'
+
 test_done
