@@ -19,6 +19,7 @@
 #include "cli.h"
 #include "diag.h"
 #include "paths.h"
+#include "record.h"
 #include "viddb.h"
 #include "vidscan.h"
 #include "vidwatch.h"
@@ -82,6 +83,7 @@ struct ctx {
 	const char *cameras;
 	const char *snapdir;
 	const char *since;
+	char	 since_buf[80];
 	int	 type;
 	int	 nodb;
 	int	 exitcode;
@@ -156,6 +158,48 @@ parse_time(const char *s, double *out)
 	return 0;
 }
 
+/*
+ * --since as the events store their wall times, "YYYY-MM-DD HH:MM:SS":
+ * a real date, then optionally ' ' or 'T' and HH:MM or HH:MM:SS, so
+ * that the comparison with the stored text is a comparison of times.
+ */
+static int
+two(const char *t)
+{
+	return t[0] >= '0' && t[0] <= '9' && t[1] >= '0' && t[1] <= '9';
+}
+
+static int
+since_time(const char *s, char *buf, size_t size)
+{
+	size_t n = strlen(s);
+	int y, m, d, hh = 0, mm = 0, ss = 0;
+	char date[11];
+
+	if (n < 10 || size < 20)
+		return -1;
+	memcpy(date, s, 10);
+	date[10] = '\0';
+	if (thads_date_parse(date, &y, &m, &d) != 0)
+		return -1;
+	if (n > 10) {
+		const char *t = s + 11;
+
+		if ((s[10] != ' ' && s[10] != 'T') ||
+		    (n != 16 && n != 19) || !two(t) || t[2] != ':' ||
+		    !two(t + 3) || (n == 19 && (t[5] != ':' || !two(t + 6))))
+			return -1;
+		hh = (t[0] - '0') * 10 + t[1] - '0';
+		mm = (t[3] - '0') * 10 + t[4] - '0';
+		ss = n == 19 ? (t[6] - '0') * 10 + t[7] - '0' : 0;
+		if (hh > 23 || mm > 59 || ss > 59)
+			return -1;
+	}
+	snprintf(buf, size, "%04d-%02d-%02d %02d:%02d:%02d", y, m, d, hh, mm,
+	    ss);
+	return 0;
+}
+
 static int
 opt(int key, char *arg, void *p)
 {
@@ -216,7 +260,13 @@ opt(int key, char *arg, void *p)
 			    arg);
 		setvbuf(stderr, NULL, _IOLBF, 0);
 		return 0;
-	case O_SINCE: c->since = arg; return 0;
+	case O_SINCE:
+		if (since_time(arg, c->since_buf, sizeof(c->since_buf)) != 0)
+			return thads_error("bad --since '%s': a real date, "
+			    "YYYY-MM-DD or YYYY-MM-DD HH:MM[:SS] (wall time)",
+			    arg);
+		c->since = c->since_buf;
+		return 0;
 	case O_TYPE:
 		if ((c->type = thads_vetype_parse(arg)) < 0)
 			return thads_error("unknown event type '%s'", arg);
