@@ -24,8 +24,9 @@
  *	string; NULL is null.
  * xml	<?xml version="1.0" encoding="UTF-8"?>, then a root element named
  *	after the plural of the record element ("alert" gives <alerts>,
- *	"community" <communities>, "status" <statuses>), holding one record element per row with one child
- *	element per column, named after the column, in column order.  A
+ *	"community" <communities>, "status" <statuses>), holding one
+ *	record element per row with one child element per column, named
+ *	after the column, in column order.  A
  *	missing value has no element.  Values are written as given
  *	(escaped); characters not allowed in XML 1.0 (C0 controls other
  *	than tab, LF and CR, U+FFFE, U+FFFF) and invalid UTF-8 bytes
